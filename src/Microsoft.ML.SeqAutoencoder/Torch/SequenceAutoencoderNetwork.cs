@@ -1,0 +1,197 @@
+using System;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.SeqAutoencoder.Torch
+{
+    /// <summary>
+    /// The LSTM sequence autoencoder: per-feature standardization, a stacked LSTM encoder whose last
+    /// layer's final hidden state (optionally projected) is the code, and a reconstruction and/or a
+    /// prediction decoder (Srivastava et al. 2015). Inputs are (B, L, F) in original units; losses are
+    /// computed on standardized values.
+    /// </summary>
+    internal sealed class SequenceAutoencoderNetwork : nn.Module
+    {
+#pragma warning disable IDE1006 // Field names are the state-dict keys: renaming one breaks saved models.
+        private readonly FeatureStandardizer standardizer;
+        private readonly StackedLstm encoder;
+        private readonly Linear projection;
+        private readonly SequenceDecoder reconstruction;
+        private readonly SequenceDecoder prediction;
+#pragma warning restore IDE1006
+
+        /// <param name="architecture">The shape of the network.</param>
+        /// <param name="seed">Seed of the weight initialization.</param>
+        public SequenceAutoencoderNetwork(AutoencoderArchitecture architecture, long seed)
+            : base(nameof(SequenceAutoencoderNetwork))
+        {
+            Architecture = architecture;
+            int f = architecture.FeaturesPerStep;
+            standardizer = new FeatureStandardizer(f);
+            encoder = new StackedLstm(nameof(encoder), f, architecture.HiddenSizes, architecture.Dropout);
+            if (architecture.EncodingSize != architecture.LastHiddenSize)
+                projection = nn.Linear(architecture.LastHiddenSize, architecture.EncodingSize);
+            if (architecture.HasReconstructionDecoder)
+            {
+                reconstruction = new SequenceDecoder(nameof(reconstruction), architecture.EncodingSize, f,
+                    architecture.DecoderHiddenSizes, architecture.ConditionalDecoder, architecture.Dropout);
+            }
+            if (architecture.HasPredictionDecoder)
+            {
+                prediction = new SequenceDecoder(nameof(prediction), architecture.EncodingSize, f,
+                    architecture.DecoderHiddenSizes, architecture.ConditionalDecoder, architecture.Dropout);
+            }
+            RegisterComponents();
+
+            using var generator = new Generator((ulong)seed, CPU);
+            TorchInit.UniformLikePyTorch(this, generator);
+        }
+
+        /// <summary>The shape this network was built with.</summary>
+        public AutoencoderArchitecture Architecture { get; }
+
+        /// <summary>The fitted standardization.</summary>
+        public FeatureStandardizer Standardizer => standardizer;
+
+        /// <summary>Code of each sequence: (B, EncodingSize).</summary>
+        public Tensor Encode(SequenceBatch batch) => EncodeStandardized(standardizer.Normalize(batch.Inputs), batch, null);
+
+        /// <summary>
+        /// Training loss on one batch: mean squared error on standardized values of each decoder (padding
+        /// masked out), summed over decoders. Conditioned decoders are teacher-forced; while training, each
+        /// teacher step is replaced by zeros with probability <paramref name="teacherStepDropout"/>, so the
+        /// decoder must rely on the code instead of only continuing the previous step. Random masks come
+        /// from <paramref name="dropout"/>.
+        /// </summary>
+        public Tensor Loss(SequenceBatch batch, Generator dropout, float teacherStepDropout = 0)
+        {
+            Tensor x = standardizer.Normalize(batch.Inputs);
+            Tensor code = EncodeStandardized(x, batch, dropout);
+            Tensor loss = null;
+            if (reconstruction is not null)
+            {
+                Tensor target = ReconstructionOrder(x, batch);
+                Tensor previous = reconstruction.Conditional
+                    ? TeacherSteps(ShiftRight(target, zeros_like(target[.., ..1])), teacherStepDropout, dropout)
+                    : null;
+                Tensor output = reconstruction.Forward(code, batch.Steps, previous, dropout);
+                loss = MeanSquaredError(output, target, batch.Mask);
+            }
+            if (prediction is not null)
+            {
+                if (batch.Future is null)
+                    throw new InvalidOperationException("A prediction decoder needs the future steps of each training sequence.");
+                Tensor target = standardizer.Normalize(batch.Future);
+                Tensor previous = prediction.Conditional
+                    ? TeacherSteps(ShiftRight(target, LastStep(x, batch)), teacherStepDropout, dropout)
+                    : null;
+                Tensor output = prediction.Forward(code, target.shape[1], previous, dropout);
+                Tensor predictionLoss = MeanSquaredError(output, target, null);
+                loss = loss is null ? predictionLoss : loss.add(predictionLoss);
+            }
+            return loss;
+        }
+
+        /// <summary>
+        /// Inference: the code and, when asked for, the reconstruction (B, L, F) in input order and the
+        /// forecast (B, P, F), both in original units. Conditioned decoders feed back their own outputs.
+        /// </summary>
+        public (Tensor Code, Tensor Reconstruction, Tensor Forecast) Infer(SequenceBatch batch, bool reconstruct, bool forecast)
+        {
+            Tensor x = standardizer.Normalize(batch.Inputs);
+            Tensor code = EncodeStandardized(x, batch, null);
+            Tensor rebuilt = null;
+            Tensor future = null;
+            if (reconstruct)
+            {
+                if (reconstruction is null)
+                    throw new InvalidOperationException($"A {Architecture.Mode} autoencoder has no reconstruction decoder.");
+                Tensor output = reconstruction.Generate(code, batch.Steps, zeros_like(x[.., ..1]));
+                rebuilt = standardizer.Denormalize(ReconstructionOrder(output, batch));
+            }
+            if (forecast)
+            {
+                if (prediction is null)
+                    throw new InvalidOperationException($"A {Architecture.Mode} autoencoder has no prediction decoder.");
+                Tensor output = prediction.Generate(code, Architecture.PredictionLength, LastStep(x, batch));
+                future = standardizer.Denormalize(output);
+            }
+            return (code, rebuilt, future);
+        }
+
+        private Tensor EncodeStandardized(Tensor x, SequenceBatch batch, Generator dropout)
+        {
+            Tensor hidden = encoder.Forward(x, dropout);
+            Tensor last = LastStep(hidden, batch).squeeze(1);
+            return projection is null ? last : projection.call(last);
+        }
+
+        /// <summary>(B, 1, D): each sequence's step at its own last real position.</summary>
+        private static Tensor LastStep(Tensor steps, SequenceBatch batch)
+        {
+            if (!batch.IsRagged)
+                return steps[.., ^1..];
+            using var index = batch.LastStepIndex.view(-1, 1, 1).expand(steps.shape[0], 1, steps.shape[2]);
+            return steps.gather(1, index);
+        }
+
+        /// <summary>
+        /// The steps in the order the reconstruction decoder produces them: as is, or reversed within each
+        /// sequence's own length (an involution, so it also turns decoder output back into input order).
+        /// </summary>
+        private Tensor ReconstructionOrder(Tensor steps, SequenceBatch batch)
+        {
+            if (!Architecture.ReverseReconstruction)
+                return steps;
+            if (!batch.IsRagged)
+                return steps.flip(1);
+            long count = steps.shape[0];
+            long length = steps.shape[1];
+            var index = new long[count * length];
+            for (long b = 0; b < count; b++)
+            {
+                long real = batch.Lengths[b];
+                for (long t = 0; t < length; t++)
+                    index[b * length + t] = t < real ? real - 1 - t : t;
+            }
+            using var indexTensor = tensor(index, new long[] { count, length, 1 });
+            using var expanded = indexTensor.expand(count, length, steps.shape[2]);
+            return steps.gather(1, expanded);
+        }
+
+        /// <summary>Zeroes whole teacher steps (all F features) with probability <paramref name="p"/> while training.</summary>
+        private Tensor TeacherSteps(Tensor previous, float p, Generator generator)
+        {
+            if (!training || p <= 0)
+                return previous;
+            using var keep = rand(previous.shape[0], previous.shape[1], 1, generator: generator).ge_(p);
+            return previous.mul(keep);
+        }
+
+        /// <summary>[first, steps[0..L-2]]: the step before each step, for teacher forcing.</summary>
+        private static Tensor ShiftRight(Tensor steps, Tensor first)
+            => cat(new[] { first, steps[.., ..^1] }, 1);
+
+        private static Tensor MeanSquaredError(Tensor output, Tensor target, Tensor mask)
+        {
+            Tensor squared = output.sub(target).pow_(2);
+            if (mask is null)
+                return squared.mean();
+            return squared.mul_(mask).sum().div_(mask.sum().mul_(output.shape[2]));
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                standardizer.Dispose();
+                encoder.Dispose();
+                projection?.Dispose();
+                reconstruction?.Dispose();
+                prediction?.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+}

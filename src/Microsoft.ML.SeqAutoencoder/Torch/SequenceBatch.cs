@@ -1,0 +1,70 @@
+using System;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.SeqAutoencoder.Torch
+{
+    /// <summary>
+    /// A batch of sequences as tensors, batch first: <see cref="Inputs"/> (B, L, F) in original units,
+    /// padded after each sequence's end when lengths differ. Owns its tensors.
+    /// </summary>
+    internal sealed class SequenceBatch : IDisposable
+    {
+        public SequenceBatch(Tensor inputs, long[] lengths, Tensor future)
+        {
+            Inputs = inputs;
+            Lengths = lengths;
+            Future = future;
+            long max = inputs.shape[1];
+            foreach (long length in lengths)
+            {
+                if (length != max)
+                {
+                    IsRagged = true;
+                    break;
+                }
+            }
+            if (IsRagged)
+            {
+                var last = new long[lengths.Length];
+                for (int i = 0; i < last.Length; i++)
+                    last[i] = lengths[i] - 1;
+                LastStepIndex = tensor(last);
+                using var steps = arange(max).unsqueeze(0);
+                using var lens = tensor(lengths).unsqueeze(1);
+                Mask = steps.lt(lens).unsqueeze(2).to_type(ScalarType.Float32);
+            }
+        }
+
+        /// <summary>(B, L, F) input steps, original units, zero-padded after each sequence's end.</summary>
+        public Tensor Inputs { get; }
+
+        /// <summary>Number of real steps in each sequence.</summary>
+        public long[] Lengths { get; }
+
+        /// <summary>(B, P, F) steps that follow each input (prediction targets), or null.</summary>
+        public Tensor Future { get; }
+
+        /// <summary>True when the sequences have different lengths.</summary>
+        public bool IsRagged { get; }
+
+        /// <summary>(B) index of each sequence's last real step; null when not ragged.</summary>
+        public Tensor LastStepIndex { get; }
+
+        /// <summary>(B, L, 1) 1 on real steps, 0 on padding; null when not ragged.</summary>
+        public Tensor Mask { get; }
+
+        /// <summary>Batch size.</summary>
+        public long Count => Inputs.shape[0];
+
+        /// <summary>Padded length L.</summary>
+        public long Steps => Inputs.shape[1];
+
+        public void Dispose()
+        {
+            Inputs.Dispose();
+            Future?.Dispose();
+            LastStepIndex?.Dispose();
+            Mask?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System;
+using System.IO;
+using System.Linq;
+using Microsoft.ML.SeqAutoencoder.Scoring;
+using Microsoft.ML.SeqAutoencoder.Tests.TestData;
+using Xunit;
+using static Microsoft.ML.SeqAutoencoder.Tests.TestData.SyntheticSequences;
+
+namespace Microsoft.ML.SeqAutoencoder.Tests.Torch
+{
+    /// <summary>Weights, architecture and standardization round-trip through a stream.</summary>
+    public sealed class AutoencoderPersistenceTests
+    {
+        [Theory]
+        [InlineData(SequenceAutoencoderMode.Reconstruction, false)]
+        [InlineData(SequenceAutoencoderMode.Composite, true)]
+        public void ModelRoundTripsThroughAStreamWithIdenticalOutputs(SequenceAutoencoderMode mode, bool conditional)
+        {
+            var (train, future) = SineMixtures(64, 12, mode == SequenceAutoencoderMode.Reconstruction ? 0 : 4, features: 2, seed: 21);
+            using var model = TinyAutoencoders.Train(
+                TinyAutoencoders.Architecture(mode, features: 2, hidden: new[] { 12, 8 }, encodingSize: 6,
+                    predictionLength: future is null ? 0 : 4, reverse: true, conditional: conditional),
+                TinyAutoencoders.Settings(epochs: 2), train, future);
+
+            var stream = new MemoryStream();
+            model.Save(stream);
+            stream.Position = 0;
+            using var loaded = SequenceAutoencoderModel.Load(stream);
+
+            Assert.True(TinyAutoencoders.SameWeights(model, loaded));
+            Assert.Equal(model.FeatureMean, loaded.FeatureMean);
+            Assert.Equal(model.FeatureStd, loaded.FeatureStd);
+            bool forecast = future is not null;
+            var expected = model.Run(train, 16, reconstruct: true, forecast: forecast);
+            var actual = loaded.Run(train, 16, reconstruct: true, forecast: forecast);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.Equal(expected[i].Code, actual[i].Code);
+                Assert.Equal(expected[i].Reconstruction, actual[i].Reconstruction);
+                Assert.Equal(expected[i].Forecast, actual[i].Forecast);
+            }
+        }
+
+        [Fact]
+        public void DamagedStreamsGiveInvalidDataException()
+        {
+            var (train, _) = SineMixtures(16, 8, seed: 22);
+            using var model = TinyAutoencoders.Train(TinyAutoencoders.Architecture(hidden: new[] { 8 }, encodingSize: 4), TinyAutoencoders.Settings(epochs: 1), train);
+            var stream = new MemoryStream();
+            model.Save(stream);
+            byte[] bytes = stream.ToArray();
+
+            void AssertInvalid(byte[] data, string expected)
+            {
+                var e = Assert.Throws<InvalidDataException>(() => SequenceAutoencoderModel.Load(new MemoryStream(data)));
+                Assert.Contains(expected, e.Message);
+            }
+
+            AssertInvalid(bytes[..10], "truncated");
+            AssertInvalid(bytes[..^100], "truncated");
+            AssertInvalid(Enumerable.Repeat((byte)0x42, 64).ToArray(), "signature");
+            byte[] badVersion = (byte[])bytes.Clone();
+            badVersion[4] = 99;
+            AssertInvalid(badVersion, "version 99");
+            byte[] badSize = (byte[])bytes.Clone();
+            BitConverter.GetBytes(-5).CopyTo(badSize, 16); // first hidden size
+            AssertInvalid(badSize, "hidden size -5");
+            byte[] badWeights = (byte[])bytes.Clone();
+            for (int i = bytes.Length - 200; i < bytes.Length - 150; i++)
+                badWeights[i] ^= 0xFF;
+            AssertInvalid(badWeights, "checksum");
+        }
+    }
+}
