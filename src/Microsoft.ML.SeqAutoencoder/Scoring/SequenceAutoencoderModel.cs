@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using Microsoft.ML.SeqAutoencoder.Persistence;
 using Microsoft.ML.SeqAutoencoder.Torch;
 using Microsoft.ML.SeqAutoencoder.Training;
@@ -19,6 +21,7 @@ namespace Microsoft.ML.SeqAutoencoder.Scoring
         public const int DefaultBatchSize = 256;
 
         private readonly SequenceAutoencoderNetwork _network;
+        private long _forwardPasses;
         private bool _disposed;
 
         public SequenceAutoencoderModel(SequenceAutoencoderNetwork network)
@@ -29,6 +32,9 @@ namespace Microsoft.ML.SeqAutoencoder.Scoring
 
         /// <summary>The network's shape.</summary>
         public AutoencoderArchitecture Architecture => _network.Architecture;
+
+        /// <summary>Number of forward passes run so far (lets tests check that scoring is lazy and batched).</summary>
+        internal long ForwardPasses => Interlocked.Read(ref _forwardPasses);
 
         /// <summary>The underlying network (for persistence and tests).</summary>
         internal SequenceAutoencoderNetwork Network => _network;
@@ -76,6 +82,7 @@ namespace Microsoft.ML.SeqAutoencoder.Scoring
             if (set.FeaturesPerStep != Architecture.FeaturesPerStep)
                 throw new ArgumentException($"The sequences have {set.FeaturesPerStep} features per step; the autoencoder expects {Architecture.FeaturesPerStep}.", nameof(set));
 
+            Interlocked.Increment(ref _forwardPasses);
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             using var batch = set.CreateBatch(indices, start, count);
@@ -99,6 +106,38 @@ namespace Microsoft.ML.SeqAutoencoder.Scoring
                 outputs[b] = new SequenceOutputs(codes.AsSpan(b * e, e).ToArray(), r, fc);
             }
             return outputs;
+        }
+
+        /// <summary>
+        /// One-to-many decoding: each code (EncodingSize values) becomes <paramref name="steps"/> steps, step-major,
+        /// in original units (see <see cref="SequenceAutoencoderNetwork.Decode"/>).
+        /// </summary>
+        public float[][] Decode(IReadOnlyList<float[]> codes, int steps)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            int e = Architecture.EncodingSize;
+            int f = Architecture.FeaturesPerStep;
+            var flat = new float[codes.Count * e];
+            for (int i = 0; i < codes.Count; i++)
+                codes[i].AsSpan().CopyTo(flat.AsSpan(i * e, e));
+            Interlocked.Increment(ref _forwardPasses);
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            using var code = tensor(flat, new long[] { codes.Count, e });
+            float[] values = _network.Decode(code, steps).contiguous().data<float>().ToArray();
+            var rows = new float[codes.Count][];
+            for (int i = 0; i < rows.Length; i++)
+                rows[i] = values.AsSpan(i * steps * f, steps * f).ToArray();
+            return rows;
+        }
+
+        /// <summary>An independent copy (same weights), for components that must own their network.</summary>
+        public SequenceAutoencoderModel Clone()
+        {
+            var stream = new MemoryStream();
+            Save(stream);
+            stream.Position = 0;
+            return Load(stream);
         }
 
         /// <summary>Writes architecture, standardization and weights (see <see cref="AutoencoderModelFormat"/>).</summary>

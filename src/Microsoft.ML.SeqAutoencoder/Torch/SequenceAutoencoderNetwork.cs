@@ -120,6 +120,22 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
             return (code, rebuilt, future);
         }
 
+        /// <summary>
+        /// One-to-many: turns codes (B, EncodingSize) into <paramref name="steps"/> steps (B, steps, F) in original
+        /// units, with the reconstruction decoder (in input order) or, in Prediction mode, the prediction decoder.
+        /// A conditioned decoder starts from the training mean, since no observed step comes with a bare code.
+        /// </summary>
+        public Tensor Decode(Tensor code, long steps)
+        {
+            Tensor first = zeros(code.shape[0], 1, Architecture.FeaturesPerStep, dtype: code.dtype);
+            if (reconstruction is not null)
+            {
+                Tensor output = reconstruction.Generate(code, steps, first);
+                return standardizer.Denormalize(Architecture.ReverseReconstruction ? output.flip(1) : output);
+            }
+            return standardizer.Denormalize(prediction.Generate(code, steps, first));
+        }
+
         private Tensor EncodeStandardized(Tensor x, SequenceBatch batch, Generator dropout)
         {
             Tensor hidden = encoder.Forward(x, dropout);
