@@ -73,10 +73,12 @@ namespace Microsoft.ML.SeqAutoencoder
             public const bool ReverseReconstruction = true;
             public const int Epochs = 50;
             public const int BatchSize = 32;
-            public const double LearningRate = 0.005;
+            public const double LearningRate = 0.01;
             public const double GradientClipNorm = 1.0;
             public const double ValidationFraction = 0.1;
-            public const int EarlyStoppingPatience = 5;
+            // Off: LSTM autoencoders often sit on a plateau for tens of epochs before they learn (measured on
+            // samples/data/heartbeats.csv), and patience counted from the first epoch stops them there.
+            public const int EarlyStoppingPatience = 0;
             public const int ScoringBatchSize = 256;
         }
 
