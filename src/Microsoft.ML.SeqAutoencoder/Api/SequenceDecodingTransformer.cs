@@ -29,6 +29,7 @@ namespace Microsoft.ML.SeqAutoencoder
 
         private readonly IHost _host;
         private readonly SequenceAutoencoderModel _model;
+        private readonly SequenceTransformerCore _core;
         private bool _disposed;
 
         internal SequenceDecodingTransformer(IHostEnvironment env, SequenceAutoencoderModel model,
@@ -42,6 +43,7 @@ namespace Microsoft.ML.SeqAutoencoder
             OutputColumnName = outputColumnName;
             InputColumnName = inputColumnName;
             Length = length;
+            _core = new SequenceTransformerCore(_host, this, Bind, SequenceAutoencoderTrainingOptions.Defaults.ScoringBatchSize);
         }
 
         private static VersionInfo GetVersionInfo()
@@ -103,29 +105,14 @@ namespace Microsoft.ML.SeqAutoencoder
         /// <summary>Always true: each output row depends only on its input row.</summary>
         public bool IsRowToRowMapper => true;
 
-        /// <summary>The input schema with the added sequence column.</summary>
-        public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-        {
-            _host.CheckValue(inputSchema, nameof(inputSchema));
-            return new ColumnBindings(inputSchema, Bind(inputSchema).Columns).Schema;
-        }
+        /// <summary>The input schema with the added columns.</summary>
+        public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _core.GetOutputSchema(inputSchema);
 
-        /// <summary>A lazy view of <paramref name="input"/> with the decoded column, computed in batches when read.</summary>
-        public IDataView Transform(IDataView input)
-        {
-            _host.CheckValue(input, nameof(input));
-            return new BatchScoringDataView(_host, input, Bind(input.Schema), SequenceAutoencoderTrainingOptions.Defaults.ScoringBatchSize);
-        }
+        /// <summary>A lazy view of <paramref name="input"/> with the added columns, computed in batches when read.</summary>
+        public IDataView Transform(IDataView input) => _core.Transform(input);
 
-        /// <summary>A row-to-row mapper that decodes one row at a time (used by prediction engines).</summary>
-        public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-        {
-            _host.CheckValue(inputSchema, nameof(inputSchema));
-            return new RowToRowMapperTransform(_host, new EmptyDataView(_host, inputSchema), MakeRowMapper(inputSchema), MakeRowMapper);
-        }
-
-        private IRowMapper MakeRowMapper(DataViewSchema schema)
-            => new SequenceRowMapper(_host, Bind(schema), this, ((ICanSaveModel)this).Save);
+        /// <summary>A row-to-row mapper that scores one row at a time (used by prediction engines).</summary>
+        public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _core.GetRowToRowMapper(inputSchema);
 
         internal SequenceOutputBinding Bind(DataViewSchema inputSchema)
         {

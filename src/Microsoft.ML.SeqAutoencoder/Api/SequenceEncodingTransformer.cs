@@ -29,6 +29,7 @@ namespace Microsoft.ML.SeqAutoencoder
 
         private readonly IHost _host;
         private readonly SequenceAutoencoderModel _model;
+        private readonly SequenceTransformerCore _core;
         private readonly SequenceRowScorer _scorer;
         private readonly string _reconstructionColumnName;
         private readonly string _forecastColumnName;
@@ -47,6 +48,7 @@ namespace Microsoft.ML.SeqAutoencoder
             _forecastColumnName = options.ForecastColumnName;
             _errorColumnName = options.ReconstructionErrorColumnName;
             _scoringBatchSize = options.ScoringBatchSize;
+            _core = new SequenceTransformerCore(_host, this, Bind, _scoringBatchSize);
         }
 
         private static VersionInfo GetVersionInfo()
@@ -136,28 +138,13 @@ namespace Microsoft.ML.SeqAutoencoder
         public bool IsRowToRowMapper => true;
 
         /// <summary>The input schema with the added columns.</summary>
-        public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-        {
-            _host.CheckValue(inputSchema, nameof(inputSchema));
-            return new ColumnBindings(inputSchema, Bind(inputSchema).Columns).Schema;
-        }
+        public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _core.GetOutputSchema(inputSchema);
 
-        /// <summary>A lazy view of <paramref name="input"/> with the added columns, scored in batches when read.</summary>
-        public IDataView Transform(IDataView input)
-        {
-            _host.CheckValue(input, nameof(input));
-            return new BatchScoringDataView(_host, input, Bind(input.Schema), _scoringBatchSize);
-        }
+        /// <summary>A lazy view of <paramref name="input"/> with the added columns, computed in batches when read.</summary>
+        public IDataView Transform(IDataView input) => _core.Transform(input);
 
         /// <summary>A row-to-row mapper that scores one row at a time (used by prediction engines).</summary>
-        public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-        {
-            _host.CheckValue(inputSchema, nameof(inputSchema));
-            return new RowToRowMapperTransform(_host, new EmptyDataView(_host, inputSchema), MakeRowMapper(inputSchema), MakeRowMapper);
-        }
-
-        private IRowMapper MakeRowMapper(DataViewSchema schema)
-            => new SequenceRowMapper(_host, Bind(schema), this, ((ICanSaveModel)this).Save);
+        public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _core.GetRowToRowMapper(inputSchema);
 
         private SequenceOutputBinding Bind(DataViewSchema inputSchema)
         {
