@@ -127,7 +127,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         /// </summary>
         public Tensor Decode(Tensor code, long steps)
         {
-            Tensor first = zeros(code.shape[0], 1, Architecture.FeaturesPerStep, dtype: code.dtype);
+            Tensor first = zeros(code.shape[0], 1, Architecture.FeaturesPerStep, dtype: code.dtype, device: code.device);
             if (reconstruction is not null)
             {
                 Tensor output = reconstruction.Generate(code, steps, first);
@@ -171,7 +171,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
                 for (long t = 0; t < length; t++)
                     index[b * length + t] = t < real ? real - 1 - t : t;
             }
-            using var indexTensor = tensor(index, new long[] { count, length, 1 });
+            using var indexTensor = tensor(index, new long[] { count, length, 1 }, device: steps.device);
             using var expanded = indexTensor.expand(count, length, steps.shape[2]);
             return steps.gather(1, expanded);
         }
@@ -181,7 +181,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         {
             if (!training || p <= 0)
                 return previous;
-            using var keep = rand(previous.shape[0], previous.shape[1], 1, generator: generator).ge_(p);
+            using var keep = rand(previous.shape[0], previous.shape[1], 1, dtype: previous.dtype, device: previous.device, generator: generator).ge_(p);
             return previous.mul(keep);
         }
 

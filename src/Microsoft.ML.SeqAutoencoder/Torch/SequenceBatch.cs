@@ -28,9 +28,9 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
                 var last = new long[lengths.Length];
                 for (int i = 0; i < last.Length; i++)
                     last[i] = lengths[i] - 1;
-                LastStepIndex = tensor(last);
-                using var steps = arange(max).unsqueeze(0);
-                using var lens = tensor(lengths).unsqueeze(1);
+                LastStepIndex = tensor(last, device: inputs.device);
+                using var steps = arange(max, device: inputs.device).unsqueeze(0);
+                using var lens = tensor(lengths, device: inputs.device).unsqueeze(1);
                 Mask = steps.lt(lens).unsqueeze(2).to_type(ScalarType.Float32);
             }
         }
