@@ -49,7 +49,13 @@ namespace Microsoft.ML.SeqAutoencoder.TimeSeries
         /// <summary>Alerts fire below this p-value.</summary>
         public double Alpha => 1 - Confidence / 100;
 
-        /// <summary>Raw scores of <paramref name="windows"/> (W·F values each), in one forward pass.</summary>
+        /// <summary>
+        /// Raw scores of <paramref name="windows"/> (W·F values each), in one forward pass. A lone window is
+        /// scored in a batch of two (itself twice): for a batch of one, libtorch's CPU kernels take a
+        /// matrix-vector path whose rounding differs (about 1e-6 relative, measured), while from two rows up a
+        /// window's result does not depend on the batch it is in. This keeps the online engine, which scores
+        /// one window at a time, bit-identical to the batched view.
+        /// </summary>
         public double[] RawScores(IReadOnlyList<float[]> windows)
         {
             var scores = new double[windows.Count];
@@ -58,7 +64,9 @@ namespace Microsoft.ML.SeqAutoencoder.TimeSeries
             var set = new SequenceSet(FeaturesPerStep);
             foreach (float[] window in windows)
                 set.Add(window);
-            var outputs = Model.Run(set, windows.Count, reconstruct: true, forecast: false);
+            if (windows.Count == 1)
+                set.Add(windows[0]);
+            var outputs = Model.Run(set, set.Count, reconstruct: true, forecast: false);
             for (int i = 0; i < scores.Length; i++)
                 scores[i] = RawScore(windows[i], outputs[i].Reconstruction);
             return scores;
