@@ -32,9 +32,13 @@ namespace Microsoft.ML.SeqAutoencoder
     /// scored: their raw scores form an empirical null distribution.
     ///
     /// The raw score of a window is the mean squared reconstruction error over all its steps and features,
-    /// each feature divided by its training standard deviation. (Scoring only the window's last step was
-    /// measured as well, on a noisy periodic signal with an injected spike, level shift and frequency change:
-    /// the window mean had the higher AUC-PR; see the tests under TimeSeries/.)
+    /// each feature divided by its training standard deviation. Scoring only the window's last step was
+    /// measured against it with the same network (windows of 16, a noisy periodic signal with an injected
+    /// spike, level shift and frequency change, three noise seeds; test
+    /// `WindowMeanScoresDetectBetterThanLastStepScores`): AUC-PR 0.998–0.999 for the window mean against
+    /// 0.61–0.62 for the last step when a row counts as anomalous if its window contains an anomaly, and
+    /// 0.87–0.89 against 0.67–0.69 when only the anomalous rows themselves count. One step's error is noisy;
+    /// the mean pools the evidence of every anomalous step in the window.
     ///
     /// At row t the output is computed from the window of rows t − WindowSize + 1 … t only (causal):
     /// Raw Score is that window's score, P-Value = (1 + #{held-out scores ≥ Raw Score}) / (1 + n) for n

@@ -175,6 +175,47 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.TimeSeries
             Assert.Throws<InvalidDataException>(() => _fixture.Model.CreateOnlineEngine(new MemoryStream(new byte[] { 0x53, 0x41, 0x51 })));
         }
 
+        [Fact]
+        public void TooFewHeldOutWindowsForAnyAlertIsAWarning()
+        {
+            var ml = new MLContext(seed: 1);
+            var log = new List<string>();
+            ml.Log += (_, e) =>
+            {
+                lock (log)
+                    log.Add(e.Message);
+            };
+            var data = ml.Data.LoadFromEnumerable(SyntheticSeries.Rows(Enumerable.Range(0, 60).Select(i => MathF.Sin(i)).ToArray()));
+            using var model = ml.Transforms.DetectAnomalyBySequenceAutoencoder(Tiny(window: 8)).Fit(data);
+
+            // 53 windows: 11 held out, so the smallest p-value is 1/12, not below 1 - 99/100.
+            Assert.Equal(11, model.HeldOutWindowCount);
+            lock (log)
+            {
+                Assert.Contains(log, m => m.Contains("Only 11 held-out windows") && m.Contains("no alert can fire"));
+                Assert.Contains(log, m => m.Contains("Training a sequence anomaly detector (window 8") && m.Contains("35 windows of 60 rows; 11 held out"));
+                Assert.Contains(log, m => m.Contains("Epoch 1/1: loss"));
+            }
+            var outputs = model.Transform(data).GetColumn<VBuffer<double>>("Prediction").ToArray();
+            Assert.All(outputs, o => Assert.Equal(0.0, o.GetItemOrDefault(0)));
+        }
+
+        [Fact]
+        public void FlatOverloadUsesTheDefaultsAndChecksFeaturesPerStep()
+        {
+            var data = Mixed(10);
+            var shape = ML.Transforms.DetectAnomalyBySequenceAutoencoder("Out", "Two", windowSize: 8, featuresPerStep: 2)
+                .GetOutputSchema(SchemaShape.Create(data.Schema));
+            Assert.True(shape.TryFindColumn("Out", out var column));
+            Assert.Equal(NumberDataViewType.Double, column.ItemType);
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => ML.Transforms.DetectAnomalyBySequenceAutoencoder("Out", "Value", windowSize: 8, confidence: 0));
+            Assert.Equal(nameof(SequenceAnomalyDetectorOptions.Confidence), e.ParamName);
+            e = Assert.Throws<ArgumentOutOfRangeException>(() => ML.Transforms.DetectAnomalyBySequenceAutoencoder("Out", "Value", windowSize: 1));
+            Assert.Equal(nameof(SequenceAnomalyDetectorOptions.WindowSize), e.ParamName);
+            var options = new SequenceAnomalyDetectorOptions();
+            Assert.Equal((32, 1, 99.0, 0.2), (options.WindowSize, options.Stride, options.Confidence, options.HoldOutFraction));
+        }
+
         public static TheoryData<string, Action<SequenceAnomalyDetectorOptions>> InvalidOptions => new TheoryData<string, Action<SequenceAnomalyDetectorOptions>>
         {
             { nameof(SequenceAnomalyDetectorOptions.WindowSize), o => o.WindowSize = 1 },

@@ -32,8 +32,9 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.TimeSeries
         }
 
         /// <summary>
-        /// The clean signal from row <paramref name="start"/> with a spike, a level shift and a frequency change
-        /// injected, and where they are.
+        /// The clean signal from row <paramref name="start"/> with a spike (+1 for one row), a level shift (+0.4
+        /// for 30 rows) and a frequency change (half the period for 40 rows) injected, and where they are. The
+        /// signal's peak-to-peak amplitude is about 2.6 and its noise 0.05.
         /// </summary>
         public static (float[] Values, InjectedAnomaly[] Anomalies) WithAnomalies(int start, int count, int seed)
         {
@@ -44,9 +45,9 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.TimeSeries
                 new InjectedAnomaly("level shift", 2 * count / 5, 2 * count / 5 + 30),
                 new InjectedAnomaly("frequency change", 3 * count / 5, 3 * count / 5 + 40),
             };
-            values[anomalies[0].Start] += 2.5f;
+            values[anomalies[0].Start] += 1.0f;
             for (int i = anomalies[1].Start; i < anomalies[1].End; i++)
-                values[i] += 1.0f;
+                values[i] += 0.4f;
             var random = new Random(seed + 1);
             for (int i = anomalies[2].Start; i < anomalies[2].End; i++)
                 values[i] = (float)(Value(start + i, Period / 2.0) + Noise * Gaussian(random));
