@@ -124,6 +124,11 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.TimeSeries
                 Assert.Equal(outputs[i], engine.Process(rows[i]));
             var e = Assert.Throws<ArgumentOutOfRangeException>(() => engine.Process(1f));
             Assert.Contains("expected 2 values per step; found 1", e.Message);
+
+            model.Dispose();
+            Assert.Throws<ObjectDisposedException>(() => engine.Process(rows[0]));
+            Assert.Throws<ObjectDisposedException>(() => model.Transform(data));
+            Assert.Throws<ObjectDisposedException>(() => model.CreateOnlineEngine());
         }
 
         [Fact]
