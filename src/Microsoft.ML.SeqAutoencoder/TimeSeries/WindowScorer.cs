@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using Microsoft.ML.SeqAutoencoder.Scoring;
 using Microsoft.ML.SeqAutoencoder.Training;
