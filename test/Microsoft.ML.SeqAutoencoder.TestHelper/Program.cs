@@ -9,19 +9,26 @@ namespace Microsoft.ML.SeqAutoencoder.TestHelper
     /// <summary>
     /// <c>score &lt;model.zip&gt; &lt;rows.bin&gt; &lt;out.bin&gt; &lt;inputColumn&gt; &lt;outputColumn&gt;...</c>: loads the model in
     /// this fresh process, transforms the rows and writes the requested output columns.
+    /// <c>series &lt;model.zip&gt; &lt;values.bin&gt; &lt;out.bin&gt; &lt;inputColumn&gt; &lt;outputColumn&gt;</c>: the same for a
+    /// time series, one Single per row, and one vector-of-Double output column.
     /// </summary>
     /// <remarks>
     /// Rows file: int32 count, int32 values per row, then count × values floats (one known-size vector column).
     /// Output file: for each requested column, int32 values per row, then count × values floats (Single
     /// columns are written as one value per row).
+    /// Series values file: int32 count, then count floats. Series output file: int32 count, int32 values per
+    /// row, then count × values doubles.
     /// </remarks>
     internal static class Program
     {
         private static int Main(string[] args)
         {
+            if (args.Length == 6 && args[0] == "series")
+                return ScoreSeries(args[1], args[2], args[3], args[4], args[5]);
             if (args.Length < 5 || args[0] != "score")
             {
                 Console.Error.WriteLine("usage: score <model.zip> <rows.bin> <out.bin> <inputColumn> <outputColumn>...");
+                Console.Error.WriteLine("       series <model.zip> <values.bin> <out.bin> <inputColumn> <outputColumn>");
                 return 2;
             }
             var mlContext = new MLContext(seed: 0);
@@ -57,6 +64,32 @@ namespace Microsoft.ML.SeqAutoencoder.TestHelper
             return 0;
         }
 
+        private static int ScoreSeries(string modelPath, string valuesPath, string outPath, string inputName, string outputName)
+        {
+            var mlContext = new MLContext(seed: 0);
+            ITransformer model = mlContext.Model.Load(modelPath, out _);
+            float[] values;
+            using (var reader = new BinaryReader(File.OpenRead(valuesPath)))
+            {
+                values = new float[reader.ReadInt32()];
+                for (int i = 0; i < values.Length; i++)
+                    values[i] = reader.ReadSingle();
+            }
+            var definition = SchemaDefinition.Create(typeof(Step));
+            definition[nameof(Step.Value)].ColumnName = inputName;
+            IDataView data = mlContext.Data.LoadFromEnumerable(values.Select(v => new Step { Value = v }), definition);
+            IDataView scored = model.Transform(data);
+            double[][] outputs = scored.GetColumn<VBuffer<double>>(scored.Schema[outputName]).Select(v => v.DenseValues().ToArray()).ToArray();
+
+            using var output = new BinaryWriter(File.Create(outPath));
+            output.Write(outputs.Length);
+            output.Write(outputs.Length == 0 ? 0 : outputs[0].Length);
+            foreach (double[] row in outputs)
+                foreach (double x in row)
+                    output.Write(x);
+            return 0;
+        }
+
         private static float[][] ReadRows(string path)
         {
             using var reader = new BinaryReader(File.OpenRead(path));
@@ -70,6 +103,11 @@ namespace Microsoft.ML.SeqAutoencoder.TestHelper
                     rows[i][k] = reader.ReadSingle();
             }
             return rows;
+        }
+
+        private sealed class Step
+        {
+            public float Value { get; set; }
         }
 
         private sealed class Row
