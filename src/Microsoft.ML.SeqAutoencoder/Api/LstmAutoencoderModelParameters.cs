@@ -186,6 +186,24 @@ namespace Microsoft.ML.SeqAutoencoder
             return scores;
         }
 
+        /// <summary>Per-step scores of validated rows (their mean is the raw score), in forward passes of up to <paramref name="batchSize"/> rows.</summary>
+        internal double[][] StepScores(IReadOnlyList<float[]> rows, int batchSize)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            double[][] errors = _scorer.Errors(rows, batchSize);
+            var scores = new double[rows.Count][];
+            for (int i = 0; i < scores.Length; i++)
+                scores[i] = SequenceErrorScorer.StepScores(errors[i], FeaturesPerStep, _distribution);
+            return scores;
+        }
+
+        /// <summary>Independent parameters with a copy of the network, for components that must own theirs.</summary>
+        internal LstmAutoencoderModelParameters Clone(IHostEnvironment env)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return new LstmAutoencoderModelParameters(env, _model.Clone(), ScoringMethod, _distribution, Threshold, FeatureColumnName, InputSize);
+        }
+
         /// <summary>Releases the native network. The parameters cannot score afterwards.</summary>
         public void Dispose()
         {

@@ -77,5 +77,21 @@ namespace Microsoft.ML
                         $"Expected an anomaly detection model trained by {nameof(LstmAutoencoderAnomalyTrainer)} (or a chain ending with one); found {model.GetType()}.");
             }
         }
+
+        /// <summary>
+        /// Creates a <see cref="SequenceStepErrorsEstimator"/>: appends the anomaly score of every step of each row's
+        /// sequence under <paramref name="model"/>, to show where a sequence departs from normal.
+        /// </summary>
+        /// <param name="catalog">The transforms catalog.</param>
+        /// <param name="model">The fitted anomaly model: <c>transformer.Model</c> of a fitted detector, or
+        /// <c>((ISingleFeaturePredictionTransformer&lt;object&gt;)loaded).Model</c> of a loaded one.</param>
+        /// <param name="outputColumnName">Name of the column to add: a vector of <see cref="float"/>, one value per error step.</param>
+        /// <param name="inputColumnName">Name of the sequence column: a vector of <see cref="float"/> holding T·F values per row, step-major.</param>
+        public static SequenceStepErrorsEstimator ComputeSequenceStepErrors(this TransformsCatalog catalog, LstmAutoencoderModelParameters model,
+            string outputColumnName = "StepErrors", string inputColumnName = DefaultColumnNames.Features)
+        {
+            Contracts.CheckValue(catalog, nameof(catalog));
+            return new SequenceStepErrorsEstimator(CatalogEnvironment.GetEnvironment(catalog), model, outputColumnName, inputColumnName);
+        }
     }
 }

@@ -192,6 +192,61 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Anomaly
             }
         }
 
+        [Fact]
+        public void StepErrorsShowWhereASequenceFails()
+        {
+            var model = _fixture.Mahalanobis;
+            var normal = _fixture.Test2.Where(r => r.Label == 0).Take(20).ToList();
+            var spiked = normal.Select(r => new AnomalyRow { Features = (float[])r.Features.Clone(), Label = 1 }).ToList();
+            const int spikeStep = 10;
+            foreach (var r in spiked)
+                r.Features[spikeStep * 2] += 3;
+            var rows = normal.Concat(spiked).ToList();
+            var view = AnomalySequences.Load(ML, rows, 2 * Steps);
+
+            using var stepErrors = ML.Transforms.ComputeSequenceStepErrors(model.Model).Fit(view);
+            IDataView transformed = stepErrors.Transform(view);
+            Assert.Equal(Steps, ((VectorDataViewType)transformed.Schema["StepErrors"].Type).Size);
+            float[][] steps = transformed.GetColumn<VBuffer<float>>("StepErrors").Select(v => v.DenseValues().ToArray()).ToArray();
+            float[] scores = model.Transform(view).GetColumn<float>("Score").ToArray();
+            for (int i = 0; i < rows.Count; i++)
+            {
+                // The row's raw score is the mean of its step scores.
+                double raw = steps[i].Average(v => (double)v);
+                Assert.Equal(scores[i], (float)(raw / (raw + model.Model.Threshold)), 4);
+            }
+            for (int i = normal.Count; i < rows.Count; i++)
+            {
+                int worst = Array.IndexOf(steps[i], steps[i].Max());
+                Assert.InRange(worst, spikeStep - 1, spikeStep + 1);
+            }
+
+            // Saved and loaded, from a loaded anomaly model too; the transformer owns its own network.
+            string dir = Directory.CreateTempSubdirectory("seqae-steps-").FullName;
+            try
+            {
+                string path = Path.Combine(dir, "steps.zip");
+                ML.Model.Save(stepErrors, view.Schema, path);
+                var loaded = ML.Model.Load(path, out _);
+                Assert.Equal(steps[25], loaded.Transform(view).GetColumn<VBuffer<float>>("StepErrors").ElementAt(25).DenseValues().ToArray());
+                ((IDisposable)loaded).Dispose();
+
+                string anomalyPath = Path.Combine(dir, "anomaly.zip");
+                ML.Model.Save(model, view.Schema, anomalyPath);
+                var loadedModel = (LstmAutoencoderModelParameters)((ISingleFeaturePredictionTransformer<object>)ML.Model.Load(anomalyPath, out _)).Model;
+                using var fromLoaded = ML.Transforms.ComputeSequenceStepErrors(loadedModel).Fit(view);
+                loadedModel.Dispose();
+                Assert.Equal(steps[25], fromLoaded.Transform(view).GetColumn<VBuffer<float>>("StepErrors").ElementAt(25).DenseValues().ToArray());
+            }
+            finally
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+
+            var wrong = Assert.ThrowsAny<Exception>(() => ML.Transforms.ComputeSequenceStepErrors(model.Model, inputColumnName: "Label").Fit(view));
+            Assert.Contains("Label", wrong.Message);
+        }
+
         private static SchemaDefinition Definition(int size)
         {
             var definition = SchemaDefinition.Create(typeof(AnomalyRow));
