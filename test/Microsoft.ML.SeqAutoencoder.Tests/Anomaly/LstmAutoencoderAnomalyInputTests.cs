@@ -158,11 +158,39 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Anomaly
             var shape = trainer.GetOutputSchema(SchemaShape.Create(data.Schema));
             Assert.True(shape.TryFindColumn("Score", out _));
             Assert.True(shape.TryFindColumn("PredictedLabel", out _));
-            using var model = new Owned(trainer.Fit(data));
+            // Through the interface, as estimator chains call it.
+            var chained = new EstimatorChain<ITransformer>().Append(trainer);
+            using var model = new Owned((AnomalyPredictionTransformer<LstmAutoencoderModelParameters>)chained.Fit(data).LastTransformer);
             Assert.Equal(0, model.Transformer.Model.InputSize);
             float[] scores = model.Transformer.Transform(data).GetColumn<float>("Score").ToArray();
             Assert.Equal(rows.Count, scores.Length);
             Assert.All(scores, s => Assert.InRange(s, 0f, 1f));
+        }
+
+        [Theory]
+        [InlineData(SequenceAutoencoderMode.Prediction)]
+        [InlineData(SequenceAutoencoderMode.Composite)]
+        public void ForecastErrorsScoreAnomaliesInOtherModes(SequenceAutoencoderMode mode)
+        {
+            // Rows of 20 steps: 16 input steps and 4 to forecast. Injected anomalies start in steps 5..14, so level
+            // shifts and frequency changes reach the forecast steps while most spikes do not.
+            var train = AnomalySequences.Generate(240, 0, 20, seed: 21);
+            var test = AnomalySequences.Generate(90, 30, 20, seed: 22);
+            var options = AnomalyModelFixture.Options(1, AnomalyScoringMethod.Mahalanobis);
+            options.Mode = mode;
+            options.PredictionLength = 4;
+            options.Epochs = 20;
+            using var model = new Owned(_ml.AnomalyDetection.Trainers.LstmAutoencoder(options).Fit(AnomalySequences.Load(_ml, train, 20)));
+            Assert.Equal(mode, model.Transformer.Model.Mode);
+            var scored = model.Transformer.Transform(AnomalySequences.Load(_ml, test, 20));
+            var metrics = _ml.AnomalyDetection.Evaluate(scored);
+            double aucPr = AnomalyMetrics.AucPr(scored.GetColumn<float>("Score").ToArray(), test.Select(r => r.Label == 1).ToArray());
+            _output.WriteLine($"{mode}: AUC-ROC {metrics.AreaUnderRocCurve:F4}, AUC-PR {aucPr:F4} (label rate 0.25)");
+            Assert.True(aucPr > 0.5, $"AUC-PR {aucPr}");
+
+            using var steps = _ml.Transforms.ComputeSequenceStepErrors(model.Transformer.Model).Fit(AnomalySequences.Load(_ml, test, 20));
+            int expected = mode == SequenceAutoencoderMode.Prediction ? 4 : 20;
+            Assert.Equal(expected, ((VectorDataViewType)steps.GetOutputSchema(AnomalySequences.Load(_ml, test, 20).Schema)["StepErrors"].Type).Size);
         }
 
         private sealed class ScalarRow
