@@ -28,5 +28,11 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
         /// <returns>The environment of the <see cref="MLContext"/> that owns <paramref name="catalog"/>.</returns>
         internal static IHostEnvironment GetEnvironment(TrainCatalogBase.CatalogInstantiatorBase catalog)
             => CatalogUtils.GetEnvironment(catalog);
+
+        /// <summary>Gets the environment of <c>mlContext.AnomalyDetection</c>.</summary>
+        /// <param name="catalog">The anomaly detection catalog.</param>
+        /// <returns>The environment of the <see cref="MLContext"/> that owns <paramref name="catalog"/>.</returns>
+        internal static IHostEnvironment GetEnvironment(AnomalyDetectionCatalog catalog)
+            => CatalogUtils.GetEnvironment(catalog);
     }
 }

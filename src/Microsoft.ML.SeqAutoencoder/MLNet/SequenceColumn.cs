@@ -66,16 +66,26 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
         public float[] Read(IExceptionContext ectx, ValueGetter<VBuffer<float>> getter, ref VBuffer<float> buffer, long row)
         {
             getter(ref buffer);
-            int length = buffer.Length;
+            return Read(ectx, in buffer, row);
+        }
+
+        /// <summary>
+        /// Copies <paramref name="value"/> into a new dense array and checks it: whole steps, enough of them, all
+        /// finite. <paramref name="row"/> is the row's position for the message, or negative when unknown.
+        /// </summary>
+        public float[] Read(IExceptionContext ectx, in VBuffer<float> value, long row)
+        {
+            int length = value.Length;
             int f = FeaturesPerStep;
+            string where = row >= 0 ? $"Column '{Name}', row {row}" : $"Column '{Name}'";
             if (!Fits(length))
-                throw ectx.Except($"Column '{Name}', row {row}: expected a {Expected}; found {length} values.");
+                throw ectx.Except($"{where}: expected a {Expected}; found {length} values.");
             var values = new float[length];
-            buffer.CopyTo(values);
+            value.CopyTo(values);
             for (int i = 0; i < values.Length; i++)
             {
                 if (!float.IsFinite(values[i]))
-                    throw ectx.Except($"Column '{Name}', row {row}: expected finite values; found {values[i]} at step {i / f}, feature {i % f}.");
+                    throw ectx.Except($"{where}: expected finite values; found {values[i]} at step {i / f}, feature {i % f}.");
             }
             return values;
         }

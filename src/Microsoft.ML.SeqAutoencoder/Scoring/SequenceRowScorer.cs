@@ -82,5 +82,9 @@ namespace Microsoft.ML.SeqAutoencoder.Scoring
     }
 
     /// <summary>Outputs for one row; arrays are null and the error NaN when not asked for.</summary>
-    internal sealed record ScoredSequence(float[] Code, float[] Reconstruction, float[] Forecast, float Error);
+    internal sealed record ScoredSequence(float[] Code, float[] Reconstruction, float[] Forecast, float Error)
+    {
+        /// <summary>Anomaly step scores (see <see cref="Anomaly.SequenceErrorScorer.StepScores"/>); null when not asked for.</summary>
+        public float[] StepScores { get; init; }
+    }
 }
