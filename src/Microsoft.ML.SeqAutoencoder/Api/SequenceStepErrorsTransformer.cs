@@ -29,6 +29,7 @@ namespace Microsoft.ML.SeqAutoencoder
 
         private readonly IHost _host;
         private readonly LstmAutoencoderModelParameters _model;
+        private readonly SequenceTransformerCore _core;
         private bool _disposed;
 
         internal SequenceStepErrorsTransformer(IHostEnvironment env, LstmAutoencoderModelParameters model, string outputColumnName, string inputColumnName)
@@ -37,6 +38,7 @@ namespace Microsoft.ML.SeqAutoencoder
             _model = model;
             OutputColumnName = outputColumnName;
             InputColumnName = inputColumnName;
+            _core = new SequenceTransformerCore(_host, this, Bind, ScoringBatchSize);
         }
 
         private static VersionInfo GetVersionInfo()
@@ -91,28 +93,13 @@ namespace Microsoft.ML.SeqAutoencoder
         public bool IsRowToRowMapper => true;
 
         /// <summary>The input schema with the added column.</summary>
-        public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-        {
-            _host.CheckValue(inputSchema, nameof(inputSchema));
-            return new ColumnBindings(inputSchema, Bind(inputSchema).Columns).Schema;
-        }
+        public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _core.GetOutputSchema(inputSchema);
 
         /// <summary>A lazy view of <paramref name="input"/> with the added column, scored in batches when read.</summary>
-        public IDataView Transform(IDataView input)
-        {
-            _host.CheckValue(input, nameof(input));
-            return new BatchScoringDataView(_host, input, Bind(input.Schema), ScoringBatchSize);
-        }
+        public IDataView Transform(IDataView input) => _core.Transform(input);
 
         /// <summary>A row-to-row mapper that scores one row at a time (used by prediction engines).</summary>
-        public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-        {
-            _host.CheckValue(inputSchema, nameof(inputSchema));
-            return new RowToRowMapperTransform(_host, new EmptyDataView(_host, inputSchema), MakeRowMapper(inputSchema), MakeRowMapper);
-        }
-
-        private IRowMapper MakeRowMapper(DataViewSchema schema)
-            => new SequenceRowMapper(_host, Bind(schema), this, ((ICanSaveModel)this).Save);
+        public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _core.GetRowToRowMapper(inputSchema);
 
         private SequenceOutputBinding Bind(DataViewSchema inputSchema)
         {
