@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Data;
+using Microsoft.ML.SeqAutoencoder.Tests.TestData;
 using Xunit;
 using Xunit.Abstractions;
 

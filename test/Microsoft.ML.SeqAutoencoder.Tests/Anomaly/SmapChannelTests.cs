@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Linq;
 using Microsoft.ML.Data;
+using Microsoft.ML.SeqAutoencoder.Tests.TestData;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -42,7 +42,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.TimeSeries
             double[] scores = outputs.Select(o => o[1]).ToArray();
             bool[] labels = SyntheticSeries.WindowLabels(values.Length, anomalies, w);
 
-            double auc = PrecisionRecall.AveragePrecision(scores, labels);
+            double auc = AnomalyMetrics.AucPr(scores, labels);
             double chance = labels.Count(l => l) / (double)labels.Length;
             _output.WriteLine($"AUC-PR {auc:F3} (chance {chance:F3}), held-out windows {_fixture.Model.HeldOutWindowCount}");
             Assert.True(auc > 0.8, $"AUC-PR {auc:F3} (chance {chance:F3})");
@@ -79,10 +79,10 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.TimeSeries
 
                 bool[] windowLabels = SyntheticSeries.WindowLabels(values.Length, anomalies, w)[(w - 1)..];
                 bool[] pointLabels = SyntheticSeries.PointLabels(values.Length, anomalies)[(w - 1)..];
-                double meanWindow = PrecisionRecall.AveragePrecision(mean, windowLabels);
-                double lastWindow = PrecisionRecall.AveragePrecision(last, windowLabels);
-                double meanPoint = PrecisionRecall.AveragePrecision(mean, pointLabels);
-                double lastPoint = PrecisionRecall.AveragePrecision(last, pointLabels);
+                double meanWindow = AnomalyMetrics.AucPr(mean, windowLabels);
+                double lastWindow = AnomalyMetrics.AucPr(last, windowLabels);
+                double meanPoint = AnomalyMetrics.AucPr(mean, pointLabels);
+                double lastPoint = AnomalyMetrics.AucPr(last, pointLabels);
                 _output.WriteLine($"seed {seed}: AUC-PR with window labels: window mean {meanWindow:F3}, last step {lastWindow:F3}; " +
                     $"with point labels: window mean {meanPoint:F3}, last step {lastPoint:F3}");
                 Assert.True(meanWindow > lastWindow + 0.1, $"window labels: window mean {meanWindow:F3} vs last step {lastWindow:F3}");

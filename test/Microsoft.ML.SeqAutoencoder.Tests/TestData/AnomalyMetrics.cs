@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace Microsoft.ML.SeqAutoencoder.Tests.Anomaly
+namespace Microsoft.ML.SeqAutoencoder.Tests.TestData
 {
     /// <summary>Metrics that ML.NET's anomaly evaluator does not report.</summary>
     internal static class AnomalyMetrics
@@ -12,7 +12,13 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Anomaly
         /// decreasing score, of the precision at each one, divided by the number of positives. Ties count pessimistically.
         /// </summary>
         public static double AucPr(IReadOnlyList<float> scores, IReadOnlyList<bool> labels)
+            => AucPr(scores.Select(s => (double)s).ToArray(), labels);
+
+        /// <inheritdoc cref="AucPr(IReadOnlyList{float}, IReadOnlyList{bool})"/>
+        public static double AucPr(IReadOnlyList<double> scores, IReadOnlyList<bool> labels)
         {
+            if (scores.Count != labels.Count)
+                throw new ArgumentException("One label per score is needed.");
             int positives = labels.Count(l => l);
             if (positives == 0)
                 throw new ArgumentException("No positive label.", nameof(labels));
