@@ -28,18 +28,18 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
         public string Usage => string.Join(Environment.NewLine, new[]
         {
             "allocator [options]",
-            "  --quick             short smoke run: settings default,library; 1 round, 1 warm-up and 3 timed steps",
+            "  --quick             short smoke run: settings default,library; 1 round, 4 warm-up and 4 timed steps",
             "  --shapes LIST       comma-separated shapes (default a,b,c): "
                 + string.Join("; ", AllocatorShape.All.Select(s => $"{s.Name}: {s.Label}")),
             "  --settings LIST     comma-separated settings, or 'all' (default " + AllocatorSetting.DefaultSelection + "); known:",
             string.Join(Environment.NewLine, AllocatorSetting.All.Select(s => $"                        {s.Name,-14} {s.Description}")),
             "  --rounds N          child processes per setting and shape (default 3)",
             "  --warmup N          untimed steps per child (default 4)",
-            "  --steps N           timed steps per child (default 16)",
+            "  --steps N           timed steps per child (default 12)",
             "  --seed N            data and weight seed (default 1)",
             "  --max-other-cpu X   cores other processes may use: before each child wait (up to 5 min) until they use at most X,",
             "                      and run a child again when they used more during its timed steps (default 0.25; 0: no checks)",
-            "  --retries N         runs again per child when the machine was busy (default 3; then the last run is kept, marked)",
+            "  --retries N         runs again per child when the machine was busy (default 5); a child still busy then is left out",
             "  --out DIR           where the CSV and markdown files go (default artifacts/benchmarks/)",
         });
 
@@ -56,11 +56,11 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(AllocatorSetting.Find)).ToArray();
             int rounds = arguments.Int("rounds", quick ? 1 : 3, 1);
-            int warmup = arguments.Int("warmup", quick ? 1 : 4, 0);
-            int steps = arguments.Int("steps", quick ? 3 : 16, 1);
+            int warmup = arguments.Int("warmup", 4, 0);
+            int steps = arguments.Int("steps", quick ? 4 : 12, 1);
             int seed = arguments.Int("seed", 1, 0);
             double maxOtherCpu = arguments.Double("max-other-cpu", 0.25);
-            int retries = arguments.Int("retries", 3, 0);
+            int retries = arguments.Int("retries", 5, 0);
             string outDirectory = arguments.String("out", null);
             arguments.ThrowOnUnknown();
             if (shapes.Length == 0 || settings.Length == 0)
@@ -78,6 +78,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
             Console.WriteLine($"#   load average at start: {loadAtStart.One:F2} {loadAtStart.Five:F2} {loadAtStart.Fifteen:F2}");
 
             var runs = new List<ChildRun>();
+            var skipped = new List<string>();
             var clock = Stopwatch.StartNew();
             int total = rounds * shapes.Length * settings.Length;
             for (int round = 0; round < rounds; round++)
@@ -89,23 +90,34 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
                         // Rotate the order each round: no setting always runs first (or right after a heavy one).
                         AllocatorSetting setting = settings[(i + round) % settings.Length];
                         ChildRun run = RunUntilQuiet(round + 1, setting, shape, warmup, steps, seed, maxOtherCpu, retries);
+                        if (run is null)
+                        {
+                            skipped.Add($"round {round + 1} shape {shape.Name} {setting.Name}");
+                            Console.WriteLine($"[  -/{total}] round {round + 1} shape {shape.Name} {setting.Name}: the machine stayed busy, left out");
+                            continue;
+                        }
                         runs.Add(run);
                         AllocatorChildResult result = run.Result;
                         string step = string.Create(CultureInfo.InvariantCulture,
-                            $"[{runs.Count,3}/{total}] round {round + 1} shape {shape.Name} {setting.Name,-14} median {Statistics.MedianOf(result.StepMilliseconds),8:F1} ms/step");
+                            $"[{runs.Count + skipped.Count,3}/{total}] round {round + 1} shape {shape.Name} {setting.Name,-14} median {Statistics.MedianOf(result.StepMilliseconds),8:F1} ms/step");
                         string memory = string.Create(CultureInfo.InvariantCulture,
                             $"peak RSS {MiB(result.PeakRssKiB),6:F0} MiB, end RSS {MiB(result.EndRssKiB),6:F0} MiB, others {result.TimedOtherCpuCores:F2} cores, load {result.LoadAtEnd:F2}");
                         string wait = run.WaitedSeconds > 0 ? string.Create(CultureInfo.InvariantCulture, $", waited {run.WaitedSeconds:F0} s") : "";
                         string rerun = run.Discarded > 0 ? $", {run.Discarded} busy run(s) discarded" : "";
-                        string noisy = run.Noisy ? " [NOISY: kept after all retries]" : "";
+                        string noisy = run.Noisy ? " [busy: others above the limit, kept after all retries]" : "";
                         Console.WriteLine($"{step}, {memory}{wait}{rerun}{noisy}");
                     }
                 }
             }
             var loadAtEnd = MachineInfo.LoadAverage();
+            if (runs.Count == 0)
+            {
+                Console.Error.WriteLine("No child process ran on a quiet enough machine; try again later or raise --max-other-cpu.");
+                return 1;
+            }
 
             ResultTable summary = Summarize(runs, shapes, settings);
-            string markdown = Report(machine, command, settings, summary, runs, loadAtStart, loadAtEnd, clock.Elapsed, maxOtherCpu);
+            string markdown = Report(machine, command, settings, summary, runs, skipped, loadAtStart, loadAtEnd, clock.Elapsed, maxOtherCpu);
             Console.WriteLine();
             Console.WriteLine(markdown);
 
@@ -123,7 +135,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
         {
             AllocatorShape shape = AllocatorShape.Find(arguments.String("shape", null) ?? throw new ArgumentException("--child needs --shape."));
             int warmup = arguments.Int("warmup", 4, 0);
-            int steps = arguments.Int("steps", 16, 1);
+            int steps = arguments.Int("steps", 12, 1);
             int seed = arguments.Int("seed", 1, 0);
             double abortOtherCpu = arguments.Double("abort-other-cpu", 0);
             arguments.ThrowOnUnknown();
@@ -155,7 +167,10 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
         /// <summary>
         /// Runs one child, first waiting for other processes to calm down, and runs it again (up to
         /// <paramref name="retries"/> times) when other processes used more than <paramref name="maxOtherCpu"/>
-        /// cores during its timed steps.
+        /// cores during its timed steps. A child stops early when they clearly do (twice the limit, at least half
+        /// a core): on 2 cores libtorch's threads then wait for each other and a step can take 30 times longer.
+        /// Returns null when even the last attempt had to stop; a last attempt that ran to the end with others
+        /// above the limit is kept and marked.
         /// </summary>
         private static ChildRun RunUntilQuiet(int round, AllocatorSetting setting, AllocatorShape shape, int warmup, int steps, int seed,
             double maxOtherCpu, int retries)
@@ -165,12 +180,13 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
             {
                 if (maxOtherCpu > 0)
                     waited += CpuActivity.WaitForQuiet(maxOtherCpu, _quietWait).WaitedSeconds;
-                // The last attempt runs to the end whatever happens; earlier ones give up as soon as the machine is clearly busy.
-                double abortOtherCpu = maxOtherCpu > 0 && attempt < retries ? Math.Max(2 * maxOtherCpu, 0.5) : 0;
+                double abortOtherCpu = maxOtherCpu > 0 ? Math.Max(2 * maxOtherCpu, 0.5) : 0;
                 AllocatorChildResult result = RunInChild(setting, shape, warmup, steps, seed, abortOtherCpu);
                 bool busy = maxOtherCpu > 0 && (result.AbortedBusy || result.TimedOtherCpuCores > maxOtherCpu);
-                if (!busy || attempt == retries)
-                    return new ChildRun(round, setting, shape, result, waited, attempt, busy);
+                if (!busy)
+                    return new ChildRun(round, setting, shape, result, waited, attempt, false);
+                if (attempt == retries)
+                    return result.AbortedBusy ? null : new ChildRun(round, setting, shape, result, waited, attempt, true);
                 string what = result.AbortedBusy ? "stopped early" : $"median {Statistics.MedianOf(result.StepMilliseconds):F1} ms/step";
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"        round {round} shape {shape.Name} {setting.Name}: other processes used {result.TimedOtherCpuCores:F2} cores ({what}); running it again"));
@@ -185,15 +201,20 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
             {
                 double? baseline = null;
                 AllocatorSetting baselineSetting = settings.FirstOrDefault(s => s.IsBaseline);
-                if (baselineSetting != null)
+                if (baselineSetting != null && runs.Any(r => r.Shape == shape && r.Setting == baselineSetting))
                     baseline = Statistics.MedianOf(runs.Where(r => r.Shape == shape && r.Setting == baselineSetting).SelectMany(r => r.Result.StepMilliseconds));
                 foreach (AllocatorSetting setting in settings)
                 {
                     var mine = runs.Where(r => r.Shape == shape && r.Setting == setting).ToArray();
+                    if (mine.Length == 0)
+                    {
+                        table.Add(Enumerable.Range(0, table.Headers.Count).Select(c => c == 0 ? $"{shape.Name} ({shape.Label})" : c == 1 ? setting.Name : "-").ToArray());
+                        continue;
+                    }
                     Statistics step = Statistics.Of(mine.SelectMany(r => r.Result.StepMilliseconds));
                     Statistics perProcess = Statistics.Of(mine.Select(r => Statistics.MedianOf(r.Result.StepMilliseconds)));
                     int timedSteps = mine[0].Result.StepMilliseconds.Length;
-                    string others = F2(mine.Max(r => r.Result.TimedOtherCpuCores)) + (mine.Any(r => r.Noisy) ? " (noisy)" : "");
+                    string others = F2(mine.Max(r => r.Result.TimedOtherCpuCores)) + (mine.Any(r => r.Noisy) ? " (busy)" : "");
                     table.Add(
                         $"{shape.Name} ({shape.Label})",
                         setting.Name,
@@ -215,7 +236,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
         }
 
         private static string Report(MachineInfo machine, string command, IReadOnlyList<AllocatorSetting> settings, ResultTable summary,
-            IReadOnlyList<ChildRun> runs, (double One, double Five, double Fifteen) loadAtStart, (double One, double Five, double Fifteen) loadAtEnd, TimeSpan elapsed,
+            IReadOnlyList<ChildRun> runs, IReadOnlyList<string> skipped, (double One, double Five, double Fifteen) loadAtStart, (double One, double Five, double Fifteen) loadAtEnd, TimeSpan elapsed,
             double maxOtherCpu)
         {
             var loads = runs.SelectMany(r => new[] { r.Result.LoadAtStart, r.Result.LoadAtEnd }).ToArray();
@@ -233,9 +254,11 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
                 + $"the benchmark itself adds up to ~{machine.TorchThreads}");
             string check = maxOtherCpu > 0
                 ? string.Create(CultureInfo.InvariantCulture,
-                    $"children run when other processes used at most {maxOtherCpu:F2} cores; {runs.Sum(r => r.Discarded)} busy runs discarded and re-run, {runs.Count(r => r.Noisy)} kept although busy, {runs.Sum(r => r.WaitedSeconds):F0} s waited")
+                    $"children run when other processes used at most {maxOtherCpu:F2} cores; {runs.Sum(r => r.Discarded)} busy runs discarded and re-run, {runs.Count(r => r.Noisy)} kept although busy, {skipped.Count} left out, {runs.Sum(r => r.WaitedSeconds):F0} s waited")
                 : "no check of other processes' CPU use";
             text.AppendLine($"- shared machine: {check}");
+            if (skipped.Count > 0)
+                text.AppendLine($"- left out (machine busy through every retry): {string.Join("; ", skipped)}");
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"- {runs.Count} child processes ({runs.Select(r => r.Round).Distinct().Count()} per setting and shape), {runs[0].Result.WarmupMilliseconds.Length} warm-up + {runs[0].Result.StepMilliseconds.Length} timed steps each; duration {elapsed.TotalMinutes:F1} min"));
             text.AppendLine();
@@ -303,7 +326,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
         /// <param name="Result">What the kept child measured.</param>
         /// <param name="WaitedSeconds">Time spent waiting for other processes to calm down.</param>
         /// <param name="Discarded">Earlier runs thrown away because the machine was busy.</param>
-        /// <param name="Noisy">The kept run was busy too (retries exhausted).</param>
+        /// <param name="Noisy">The kept run had other processes above the limit too (retries exhausted).</param>
         private sealed record ChildRun(int Round, AllocatorSetting Setting, AllocatorShape Shape, AllocatorChildResult Result, double WaitedSeconds,
             int Discarded, bool Noisy);
     }
