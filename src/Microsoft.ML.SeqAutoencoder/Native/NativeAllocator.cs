@@ -8,12 +8,16 @@ namespace Microsoft.ML.SeqAutoencoder.Native
     /// </summary>
     /// <remarks>
     /// By default glibc serves blocks above its mmap threshold with fresh mappings and unmaps them on free,
-    /// so every step of LSTM training pays page faults again for its activations and gradients (measured
-    /// here: a T=100/F=38/H=128/B=128 step took 400-550 ms instead of ~85 ms). Before the first training in
-    /// the process we set <c>M_MMAP_MAX = 0</c> (large blocks come from the heap and are reused) and
-    /// <c>M_TRIM_THRESHOLD</c> to <see cref="TrimThresholdBytes"/> (free memory at the top of the heap is kept up to
-    /// that much). Peak memory stays that of the largest step; only the return of freed memory to the OS is
-    /// deferred. Linux with glibc only; elsewhere nothing happens.
+    /// so every step of LSTM training pays page faults again for its activations and gradients; the largest
+    /// LSTM blocks are above glibc's 32 MiB ceiling for its dynamic threshold, so it never adapts to them.
+    /// Before the first training in the process we set <c>M_MMAP_MAX = 0</c> (large blocks come from the heap
+    /// and are reused) and <c>M_TRIM_THRESHOLD</c> to <see cref="TrimThresholdBytes"/> (free memory at the top
+    /// of the heap is kept up to that much). Measured on 2 cores (docs/benchmarks.md, allocator benchmark): a
+    /// T=100/F=38/H=128/B=128 step 332 ms with glibc's defaults, 215 ms with this; T=512/F=1/H=32/B=32 138 ms and
+    /// 54 ms. The cost is memory: the heap grows somewhat past the largest step (peak RSS about 100 MiB higher
+    /// for those shapes; bounded by roughly the working set plus the trim threshold), and the freed memory stays
+    /// with the process after training until it exits or calls <c>malloc_trim</c>.
+    /// Linux with glibc only; elsewhere nothing happens.
     /// Opt out with the AppContext switch <see cref="DisableSwitchName"/> or the environment variable
     /// <see cref="DisableEnvironmentVariable"/>=1. A <c>GLIBC_TUNABLES</c> that already sets
     /// <c>glibc.malloc.*</c> is respected and left alone.
@@ -27,6 +31,11 @@ namespace Microsoft.ML.SeqAutoencoder.Native
         public const string DisableEnvironmentVariable = "SEQAE_DISABLE_MALLOC_TUNING";
 
         /// <summary>Free heap memory kept before glibc trims it back to the OS.</summary>
+        /// <remarks>
+        /// It must exceed what one training step frees at the top of the heap, or every step trims and faults the
+        /// memory in again. Measured (docs/benchmarks.md): 64-256 MiB were clearly slower for the larger shapes and
+        /// did not lower peak RSS; 1 GiB was no faster than 512 MiB.
+        /// </remarks>
         public const int TrimThresholdBytes = 512 * 1024 * 1024;
 
         private const int M_TRIM_THRESHOLD = -1;
