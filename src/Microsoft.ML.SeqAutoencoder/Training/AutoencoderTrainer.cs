@@ -62,6 +62,10 @@ namespace Microsoft.ML.SeqAutoencoder.Training
                 network.Dispose();
                 throw;
             }
+            finally
+            {
+                NativeAllocator.ReleaseFreeMemory();
+            }
         }
 
         private void RunEpochs(SequenceAutoencoderNetwork network, SequenceSet inputs, SequenceSet future,

@@ -99,6 +99,8 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Torch
                 Assert.Equal(NativeAllocatorState.DisabledByUser, state);
             else
                 Assert.Equal(NativeAllocatorState.Applied, state);
+            // Freed heap memory can be handed back after training exactly when the tuning is applied.
+            Assert.Equal(state == NativeAllocatorState.Applied, NativeAllocator.ReleaseFreeMemory());
         }
     }
 }
