@@ -34,7 +34,7 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
         private const int PcaRank = 8;
         private const int Seed = 1;
 
-        private static readonly string[] _methods = { "Detector", "EncDec-AD", "RandomizedPca", "|v0-mean|" };
+        private static readonly string[] _methods = { "Detector", "EncDec-AD", "RandomizedPca", "abs(v0-mean)" };
 
         public static int Run(string[] args)
         {
@@ -154,6 +154,7 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
 
             return new ChannelResult
             {
+                Channel = channel,
                 TestRows = labels.Length,
                 AnomalousRows = labels.Count(l => l),
                 AucPr = scores.Select(s => DetectionMetrics.AveragePrecision(s, labels)).ToArray(),
@@ -212,6 +213,16 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
                     $"{aucPr / pcaAucPr:F2} | {f1 / pcaF1:F2} | {results.Sum(r => r.Seconds[m]):F0} |");
             }
             text.AppendLine();
+            text.AppendLine("Per channel, AUC-PR / best F1:");
+            text.AppendLine();
+            text.AppendLine("| channel | test rows | anomalous | " + string.Join(" | ", _methods) + " |");
+            text.AppendLine("| --- | --- | --- |" + string.Concat(_methods.Select(_ => " --- |")));
+            foreach (ChannelResult r in results)
+            {
+                text.AppendLine($"| {r.Channel} | {r.TestRows} | {r.AnomalousRows} | " +
+                    string.Join(" | ", _methods.Select((_, m) => $"{r.AucPr[m]:F3} / {r.BestF1[m]:F3}")) + " |");
+            }
+            text.AppendLine();
             text.AppendLine($"Mean anomalous-row rate (AUC-PR of a random ranking): {results.Average(r => (double)r.AnomalousRows / r.TestRows):F4}");
             return text.ToString();
         }
@@ -262,6 +273,8 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
         /// <summary>One channel's metrics and seconds (fit + score) per method.</summary>
         private sealed class ChannelResult
         {
+            public string Channel { get; set; }
+
             public int TestRows { get; set; }
 
             public int AnomalousRows { get; set; }
