@@ -13,8 +13,11 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
     /// <summary>
     /// Detection quality on the SMAP telemetry channels (../shared/data/smap). For every channel, each method is fit
     /// on the train file only and scores every test row; AUC-PR (average precision), ROC-AUC and best F1 are
-    /// point-wise, without point adjustment. Methods, all on the telemetry value v0 (v1..v24 are one-hot command
-    /// flags, mostly constant within a train file, so they carry no reconstruction signal and zero variance):
+    /// point-wise, without point adjustment. Methods, all on the telemetry value v0 only. v1..v24 are one-hot
+    /// command flags: inputs sent to the spacecraft, not telemetry. In the train files 0 to 18 of them vary (17 in
+    /// most channels) and the rest are constant; a flag that rarely switches has a tiny standard deviation, so after
+    /// standardization each command would dominate a reconstruction error over all 25 features. That reasoning uses
+    /// the train files only (telemanom also models v0 alone); the choice was made once, before any test score:
     /// <list type="number">
     /// <item><description><c>DetectAnomalyBySequenceAutoencoder</c>: the streaming detector's raw score.</description></item>
     /// <item><description>EncDec-AD: <c>LstmAutoencoder</c> with Mahalanobis scoring on the window ending at each row.</description></item>
@@ -68,7 +71,7 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
             var results = new List<ChannelResult>();
             using (var csv = new StreamWriter(csvPath))
             {
-                csv.WriteLine("channel,method,test_rows,anomalous_rows,auc_pr,roc_auc,best_f1,seconds");
+                csv.WriteLine("channel,method,test_rows,anomalous_rows,auc_pr,roc_auc,best_f1,seconds,note");
                 foreach (string channel in channels)
                 {
                     ChannelResult result = RunChannel(folder, channel);
@@ -76,7 +79,8 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
                     for (int m = 0; m < _methods.Length; m++)
                     {
                         csv.WriteLine(string.Join(",", channel, _methods[m], result.TestRows, result.AnomalousRows,
-                            F(result.AucPr[m]), F(result.RocAuc[m]), F(result.BestF1[m]), result.Seconds[m].ToString("F1", CultureInfo.InvariantCulture)));
+                            F(result.AucPr[m]), F(result.RocAuc[m]), F(result.BestF1[m]), result.Seconds[m].ToString("F1", CultureInfo.InvariantCulture),
+                            m == 2 ? result.Note : ""));
                     }
                     csv.Flush();
                     Console.WriteLine($"{channel}: {result.TestRows} rows, {result.AnomalousRows} anomalous; AUC-PR " +
@@ -143,8 +147,20 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
             seconds[1] = Lap(watch);
 
             // (3) RandomizedPca on the same windows.
-            var pca = ml.AnomalyDetection.Trainers.RandomizedPca(nameof(WindowRow.Features), rank: PcaRank, seed: Seed).Fit(trainWindows);
-            scores[2] = WindowScores(pca.Transform(testWindows), testValues.Length);
+            // On a channel whose train v0 is constant the centered windows are all zero and ML.NET rejects its own
+            // NaN eigenvectors; that channel then gets one constant score for PCA (AUC-PR = its anomalous-row rate).
+            string note = "";
+            try
+            {
+                var pca = ml.AnomalyDetection.Trainers.RandomizedPca(nameof(WindowRow.Features), rank: PcaRank, seed: Seed).Fit(trainWindows);
+                scores[2] = WindowScores(pca.Transform(testWindows), testValues.Length);
+            }
+            catch (ArgumentOutOfRangeException e) when (e.Message.Contains("NaN", StringComparison.Ordinal))
+            {
+                scores[2] = new double[testValues.Length];
+                note = "RandomizedPca fit failed (NaN eigenvectors; constant train v0): constant PCA score";
+                Console.WriteLine($"{channel}: {note}");
+            }
             seconds[2] = Lap(watch);
 
             // (4) Distance of v0 from its training mean.
@@ -155,6 +171,7 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
             return new ChannelResult
             {
                 Channel = channel,
+                Note = note,
                 TestRows = labels.Length,
                 AnomalousRows = labels.Count(l => l),
                 AucPr = scores.Select(s => DetectionMetrics.AveragePrecision(s, labels)).ToArray(),
@@ -213,6 +230,9 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
                     $"{aucPr / pcaAucPr:F2} | {f1 / pcaF1:F2} | {results.Sum(r => r.Seconds[m]):F0} |");
             }
             text.AppendLine();
+            foreach (ChannelResult r in results.Where(r => r.Note.Length > 0))
+                text.AppendLine($"{r.Channel}: {r.Note}.");
+            text.AppendLine();
             text.AppendLine("Per channel, AUC-PR / best F1:");
             text.AppendLine();
             text.AppendLine("| channel | test rows | anomalous | " + string.Join(" | ", _methods) + " |");
@@ -232,7 +252,7 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
             string path = Path.Combine(folder, "channels.csv");
             if (!File.Exists(path))
                 throw new BenchmarkSetupException($"{path} is missing.");
-            return File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Select(l => l.Substring(0, l.IndexOf(','))).ToArray();
+            return File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Select(l => l.Substring(0, l.IndexOf(','))).Distinct().ToArray();
         }
 
         /// <summary>Column v0 of every row and, for test files, the Label column.</summary>
@@ -274,6 +294,8 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
         private sealed class ChannelResult
         {
             public string Channel { get; set; }
+
+            public string Note { get; set; }
 
             public int TestRows { get; set; }
 
