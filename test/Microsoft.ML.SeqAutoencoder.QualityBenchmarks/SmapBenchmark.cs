@@ -80,7 +80,7 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
                     {
                         csv.WriteLine(string.Join(",", channel, _methods[m], result.TestRows, result.AnomalousRows,
                             F(result.AucPr[m]), F(result.RocAuc[m]), F(result.BestF1[m]), result.Seconds[m].ToString("F1", CultureInfo.InvariantCulture),
-                            m == 2 ? result.Note : ""));
+                            result.Note));
                     }
                     csv.Flush();
                     Console.WriteLine($"{channel}: {result.TestRows} rows, {result.AnomalousRows} anomalous; AUC-PR " +
@@ -167,6 +167,18 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
             double mean = trainValues.Average(v => (double)v);
             scores[3] = testValues.Select(v => Math.Abs(v - mean)).ToArray();
             seconds[3] = Lap(watch);
+
+            // A NaN score (seen once, on D-3) is reported in the note and ranked lowest, i.e. never flagged.
+            for (int m = 0; m < _methods.Length; m++)
+            {
+                int nan = scores[m].Count(double.IsNaN);
+                if (nan > 0)
+                {
+                    scores[m] = scores[m].Select(v => double.IsNaN(v) ? double.NegativeInfinity : v).ToArray();
+                    note += (note.Length > 0 ? "; " : "") + $"{_methods[m]}: {nan} NaN scores ranked lowest";
+                    Console.WriteLine($"{channel}: {_methods[m]} gave {nan} NaN scores; ranked lowest");
+                }
+            }
 
             return new ChannelResult
             {
