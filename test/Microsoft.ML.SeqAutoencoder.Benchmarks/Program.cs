@@ -13,6 +13,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks
         private static readonly IBenchmark[] _benchmarks =
         {
             new AllocatorBenchmark(),
+            new Speed.SpeedBenchmark(),
         };
 
         private static int Main(string[] args)

@@ -30,7 +30,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
             "allocator [options]",
             "  --quick             short smoke run: settings default,library; 1 round, 4 warm-up and 4 timed steps",
             "  --shapes LIST       comma-separated shapes (default a,b,c): "
-                + string.Join("; ", AllocatorShape.All.Select(s => $"{s.Name}: {s.Label}")),
+                + string.Join("; ", BenchmarkShape.All.Select(s => $"{s.Name}: {s.Label}")),
             "  --settings LIST     comma-separated settings, or 'all' (default " + AllocatorSetting.DefaultSelection + "); known:",
             string.Join(Environment.NewLine, AllocatorSetting.All.Select(s => $"                        {s.Name,-14} {s.Description}")),
             "  --rounds N          child processes per setting and shape (default 3)",
@@ -50,7 +50,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
 
             bool quick = arguments.Flag("quick");
             var shapes = arguments.String("shapes", "a,b,c").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(AllocatorShape.Find).ToArray();
+                .Select(BenchmarkShape.Find).ToArray();
             string settingList = arguments.String("settings", quick ? "default,library" : AllocatorSetting.DefaultSelection);
             var settings = (settingList == "all" ? AllocatorSetting.All : settingList
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -83,7 +83,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
             int total = rounds * shapes.Length * settings.Length;
             for (int round = 0; round < rounds; round++)
             {
-                foreach (AllocatorShape shape in shapes)
+                foreach (BenchmarkShape shape in shapes)
                 {
                     for (int i = 0; i < settings.Length; i++)
                     {
@@ -133,7 +133,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
 
         private static int RunChild(BenchmarkArguments arguments)
         {
-            AllocatorShape shape = AllocatorShape.Find(arguments.String("shape", null) ?? throw new ArgumentException("--child needs --shape."));
+            BenchmarkShape shape = BenchmarkShape.Find(arguments.String("shape", null) ?? throw new ArgumentException("--child needs --shape."));
             int warmup = arguments.Int("warmup", 4, 0);
             int steps = arguments.Int("steps", 12, 1);
             int seed = arguments.Int("seed", 1, 0);
@@ -144,7 +144,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
             return 0;
         }
 
-        private static AllocatorChildResult RunInChild(AllocatorSetting setting, AllocatorShape shape, int warmup, int steps, int seed, double abortOtherCpu)
+        private static AllocatorChildResult RunInChild(AllocatorSetting setting, BenchmarkShape shape, int warmup, int steps, int seed, double abortOtherCpu)
         {
             string[] childArguments =
             {
@@ -172,7 +172,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
         /// Returns null when even the last attempt had to stop; a last attempt that ran to the end with others
         /// above the limit is kept and marked.
         /// </summary>
-        private static ChildRun RunUntilQuiet(int round, AllocatorSetting setting, AllocatorShape shape, int warmup, int steps, int seed,
+        private static ChildRun RunUntilQuiet(int round, AllocatorSetting setting, BenchmarkShape shape, int warmup, int steps, int seed,
             double maxOtherCpu, int retries)
         {
             double waited = 0;
@@ -193,11 +193,11 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
             }
         }
 
-        private static ResultTable Summarize(IReadOnlyList<ChildRun> runs, IReadOnlyList<AllocatorShape> shapes, IReadOnlyList<AllocatorSetting> settings)
+        private static ResultTable Summarize(IReadOnlyList<ChildRun> runs, IReadOnlyList<BenchmarkShape> shapes, IReadOnlyList<AllocatorSetting> settings)
         {
             var table = new ResultTable("shape", "setting", "median ms/step", "p10", "p90", "per-process medians",
                 "speed-up vs default", "peak RSS MiB", "peak - start MiB", "end RSS MiB", "after malloc_trim MiB", "minor faults/step", "kernel CPU ms/step", "others' cores (max)");
-            foreach (AllocatorShape shape in shapes)
+            foreach (BenchmarkShape shape in shapes)
             {
                 double? baseline = null;
                 AllocatorSetting baselineSetting = settings.FirstOrDefault(s => s.IsBaseline);
@@ -327,7 +327,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
         /// <param name="WaitedSeconds">Time spent waiting for other processes to calm down.</param>
         /// <param name="Discarded">Earlier runs thrown away because the machine was busy.</param>
         /// <param name="Noisy">The kept run had other processes above the limit too (retries exhausted).</param>
-        private sealed record ChildRun(int Round, AllocatorSetting Setting, AllocatorShape Shape, AllocatorChildResult Result, double WaitedSeconds,
+        private sealed record ChildRun(int Round, AllocatorSetting Setting, BenchmarkShape Shape, AllocatorChildResult Result, double WaitedSeconds,
             int Discarded, bool Noisy);
     }
 }

@@ -34,12 +34,12 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
 
         /// <summary>
         /// Trains <paramref name="shape"/> for at least <paramref name="warmup"/> + <paramref name="steps"/>
-        /// batches (whole epochs of <see cref="AllocatorShape.BatchesPerEpoch"/> batches; extra batches are not
+        /// batches (whole epochs of <see cref="BenchmarkShape.BatchesPerEpoch"/> batches; extra batches are not
         /// timed) and returns the measurements. When <paramref name="abortOtherCpu"/> is positive and other
         /// processes use more than that many cores on average once training has run for a while, the run stops
         /// early and says so: its figures would be worthless anyway.
         /// </summary>
-        public static AllocatorChildResult Run(AllocatorShape shape, int warmup, int steps, int seed, double abortOtherCpu)
+        public static AllocatorChildResult Run(BenchmarkShape shape, int warmup, int steps, int seed, double abortOtherCpu)
         {
             double loadAtStart = MachineInfo.LoadAverage().One;
             int torchThreads = get_num_threads();
@@ -47,7 +47,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
             var architecture = new AutoencoderArchitecture(shape.Features, new[] { shape.Hidden }, shape.Hidden,
                 SequenceAutoencoderMode.Reconstruction, predictionLength: 0, reverseReconstruction: true,
                 conditionalDecoder: false, dropout: 0);
-            int epochs = (warmup + steps + AllocatorShape.BatchesPerEpoch - 1) / AllocatorShape.BatchesPerEpoch;
+            int epochs = (warmup + steps + BenchmarkShape.BatchesPerEpoch - 1) / BenchmarkShape.BatchesPerEpoch;
             var settings = new AutoencoderTrainingSettings(epochs, shape.BatchSize, LearningRate, GradientClipNorm,
                 validationFraction: 0, earlyStoppingPatience: 0, seed: seed);
 
@@ -131,23 +131,11 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
                 throw new BusyMachineException(other);
         }
 
-        /// <summary>Independent standard normal values (already standardized), seeded.</summary>
-        private static SequenceSet RandomSequences(AllocatorShape shape, int seed)
+        private static SequenceSet RandomSequences(BenchmarkShape shape, int seed)
         {
-            var random = new Random(seed);
             var set = new SequenceSet(shape.Features);
-            var values = new float[shape.Steps * shape.Features];
-            for (int s = 0; s < shape.Sequences; s++)
-            {
-                for (int i = 0; i < values.Length; i++)
-                {
-                    // Box-Muller.
-                    double u = 1.0 - random.NextDouble();
-                    double v = random.NextDouble();
-                    values[i] = (float)(Math.Sqrt(-2.0 * Math.Log(u)) * Math.Cos(2 * Math.PI * v));
-                }
-                set.Add(values);
-            }
+            foreach (float[] row in shape.RandomRows(seed))
+                set.Add(row);
             return set;
         }
 

@@ -26,17 +26,29 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Harness
         public static string Run(IReadOnlyList<string> arguments, IEnumerable<string> removeVariables,
             IReadOnlyDictionary<string, string> setVariables, TimeSpan timeout)
         {
+            string self = Environment.ProcessPath ?? throw new InvalidOperationException("The path of this process is unknown.");
+            var fullArguments = new List<string>();
+            // Run with 'dotnet Benchmarks.dll' the process is the dotnet host: pass the assembly first.
+            if (Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+                fullArguments.Add(Assembly.GetEntryAssembly().Location);
+            fullArguments.AddRange(arguments);
+            return RunProgram(self, fullArguments, removeVariables, setVariables, timeout);
+        }
+
+        /// <summary>
+        /// Like <see cref="Run"/> for another program (the PyTorch reference): starts <paramref name="fileName"/>
+        /// with <paramref name="arguments"/> and returns the text after <see cref="ResultPrefix"/> on its output.
+        /// </summary>
+        public static string RunProgram(string fileName, IReadOnlyList<string> arguments, IEnumerable<string> removeVariables,
+            IReadOnlyDictionary<string, string> setVariables, TimeSpan timeout)
+        {
             var start = new ProcessStartInfo
             {
+                FileName = fileName,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            string self = Environment.ProcessPath ?? throw new InvalidOperationException("The path of this process is unknown.");
-            start.FileName = self;
-            // Run with 'dotnet Benchmarks.dll' the process is the dotnet host: pass the assembly first.
-            if (Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-                start.ArgumentList.Add(Assembly.GetEntryAssembly().Location);
             foreach (string argument in arguments)
                 start.ArgumentList.Add(argument);
             foreach (string name in removeVariables)

@@ -48,14 +48,18 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Harness
                 Kernel = ReadFirstLine("/proc/sys/kernel/osrelease") ?? "?",
                 Glibc = NativeHeap.GlibcVersion() ?? "none",
                 DotNet = RuntimeInformation.FrameworkDescription,
-                TorchSharp = typeof(TorchSharp.torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0]
-                    ?? typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
+                TorchSharp = TorchSharpVersion(),
                 LibTorch = __version__,
                 TorchThreads = get_num_threads(),
                 TorchInteropThreads = get_num_interop_threads(),
                 Date = DateTimeOffset.UtcNow,
             };
         }
+
+        /// <summary>The TorchSharp package version.</summary>
+        public static string TorchSharpVersion()
+            => typeof(TorchSharp.torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0]
+                ?? typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString();
 
         /// <summary>The 1, 5 and 15 minute load averages (<c>/proc/loadavg</c>), or NaN.</summary>
         public static (double One, double Five, double Fifteen) LoadAverage()
