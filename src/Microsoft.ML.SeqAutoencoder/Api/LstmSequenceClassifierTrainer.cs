@@ -65,12 +65,18 @@ namespace Microsoft.ML.SeqAutoencoder
 
         internal LstmSequenceClassifierTrainer(IHostEnvironment env, LstmSequenceClassifierOptions options)
             : base(Contracts.CheckRef(env, nameof(env)).Register(LoadNameValue),
-                TrainerUtils.MakeR4VecFeature(options?.FeatureColumnName ?? DefaultColumnNames.Features),
-                TrainerUtils.MakeU4ScalarColumn(options?.LabelColumnName ?? DefaultColumnNames.Label))
+                TrainerUtils.MakeR4VecFeature(Checked(env, options).FeatureColumnName),
+                TrainerUtils.MakeU4ScalarColumn(options.LabelColumnName))
         {
-            Host.CheckValue(options, nameof(options));
-            options.Check(Host);
             _options = options;
+        }
+
+        // Runs before the base constructor, which rejects empty column names without naming the option.
+        private static LstmSequenceClassifierOptions Checked(IHostEnvironment env, LstmSequenceClassifierOptions options)
+        {
+            env.CheckValue(options, nameof(options));
+            options.Check(env);
+            return options;
         }
 
         /// <summary>No normalization or caching needed.</summary>
