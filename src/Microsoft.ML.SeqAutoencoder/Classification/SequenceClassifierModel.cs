@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using Microsoft.ML.SeqAutoencoder.Persistence;
+using Microsoft.ML.SeqAutoencoder.Torch;
 using Microsoft.ML.SeqAutoencoder.Training;
 using static TorchSharp.torch;
 

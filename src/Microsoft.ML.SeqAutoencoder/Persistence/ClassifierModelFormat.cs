@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Text;
-using Microsoft.ML.SeqAutoencoder.Classification;
+using Microsoft.ML.SeqAutoencoder.Torch;
 
 namespace Microsoft.ML.SeqAutoencoder.Persistence
 {

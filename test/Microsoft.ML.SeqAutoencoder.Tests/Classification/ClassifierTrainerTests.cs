@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Microsoft.ML.SeqAutoencoder.Classification;
+using Microsoft.ML.SeqAutoencoder.Torch;
 using Microsoft.ML.SeqAutoencoder.Training;
 using TorchSharp;
 using Xunit;

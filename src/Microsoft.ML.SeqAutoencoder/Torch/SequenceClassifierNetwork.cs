@@ -1,11 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
-using Microsoft.ML.SeqAutoencoder.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.SeqAutoencoder.Classification
+namespace Microsoft.ML.SeqAutoencoder.Torch
 {
     /// <summary>
     /// An LSTM sequence classifier: the encoder of <see cref="SequenceAutoencoderNetwork"/> (standardization, stacked

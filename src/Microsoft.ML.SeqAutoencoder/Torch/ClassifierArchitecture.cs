@@ -1,11 +1,11 @@
 using System;
 using System.Linq;
 
-namespace Microsoft.ML.SeqAutoencoder.Classification
+namespace Microsoft.ML.SeqAutoencoder.Torch
 {
     /// <summary>
     /// Everything needed to rebuild a sequence classifier before its weights are loaded: the encoder's shape (as in
-    /// <see cref="Torch.AutoencoderArchitecture"/>) and the number of classes. Immutable; validated on construction.
+    /// <see cref="AutoencoderArchitecture"/>) and the number of classes. Immutable; validated on construction.
     /// </summary>
     internal sealed class ClassifierArchitecture
     {
