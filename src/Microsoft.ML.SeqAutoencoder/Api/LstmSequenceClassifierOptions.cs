@@ -35,7 +35,8 @@ namespace Microsoft.ML.SeqAutoencoder
         /// <summary>
         /// A fitted encoding stage whose encoder weights and input standardization initialize the classifier's encoder
         /// (it is only read, never changed); null initializes at random. Its <see cref="FeaturesPerStep"/>,
-        /// <see cref="HiddenSizes"/> and <see cref="EncodingSize"/> must equal these options'.
+        /// <see cref="HiddenSizes"/> and <see cref="EncodingSize"/> must equal these options'. Its decoders and mode are
+        /// not used: the classifier's encoder reads each whole row.
         /// </summary>
         public SequenceEncodingTransformer PretrainedEncoder;
 

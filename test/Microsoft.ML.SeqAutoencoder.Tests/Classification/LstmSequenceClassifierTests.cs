@@ -66,6 +66,13 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Classification
             Assert.True(predicted.IsKey);
             Assert.Contains(predicted.Annotations, a => a.Name == AnnotationUtils.Kinds.KeyValues);
 
+            // The short overload checks the same columns.
+            var keyed = SchemaShape.Create(_fixture.Model.Take(1).Single().GetOutputSchema(_fixture.TrainView.Schema));
+            var shortOverload = ML.MulticlassClassification.Trainers.LstmSequenceClassifier("Label", nameof(ClassRow.Values), featuresPerStep: 1, encodingSize: 8);
+            Assert.True(shortOverload.GetOutputSchema(keyed).TryFindColumn("PredictedLabel", out _));
+            var wrongFeatures = ML.MulticlassClassification.Trainers.LstmSequenceClassifier("Label", "Other");
+            Assert.Throws<ArgumentOutOfRangeException>(() => wrongFeatures.GetOutputSchema(keyed));
+
             var schema = _fixture.Model.GetOutputSchema(_fixture.TrainView.Schema);
             Assert.IsType<VectorDataViewType>(schema["Score"].Type);
             Assert.IsType<KeyDataViewType>(schema["PredictedLabel"].Type);
