@@ -5,7 +5,7 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
 {
     /// <summary>
     /// Runs one quality benchmark by name:
-    /// <c>smap [--channels A-1,E-1] [--quick]</c>, <c>ucr</c> or <c>selfcheck</c> (the metric self-checks only).
+    /// <c>smap [--channels A-1,E-1] [--quick]</c>, <c>ucr</c>, <c>ucr-finetune [--seeds 1,2,3]</c> or <c>selfcheck</c> (the metric self-checks only).
     /// </summary>
     internal static class Program
     {
@@ -23,6 +23,8 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
                         return SmapBenchmark.Run(rest);
                     case "ucr":
                         return UcrBenchmark.Run(rest);
+                    case "ucr-finetune":
+                        return UcrFineTuneBenchmark.Run(rest);
                     case "selfcheck":
                         Console.WriteLine("Metric self-checks passed.");
                         return 0;
@@ -39,7 +41,7 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
 
         private static int Usage()
         {
-            Console.Error.WriteLine("Usage: Microsoft.ML.SeqAutoencoder.QualityBenchmarks smap [--channels A-1,E-1] [--quick] | ucr | selfcheck");
+            Console.Error.WriteLine("Usage: Microsoft.ML.SeqAutoencoder.QualityBenchmarks smap [--channels A-1,E-1] [--quick] | ucr | ucr-finetune [--seeds 1,2,3] | selfcheck");
             return 1;
         }
     }

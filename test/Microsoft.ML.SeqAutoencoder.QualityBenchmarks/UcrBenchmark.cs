@@ -17,8 +17,8 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
     /// </summary>
     internal static class UcrBenchmark
     {
-        private const int Steps = 140;
-        private const int Epochs = 40;
+        internal const int Steps = 140;
+        internal const int Epochs = 40;
 
         /// <summary>The candidate architectures: encoder LSTM sizes and encoding length.</summary>
         private static readonly (int[] Hidden, int Encoding)[] _candidates =
@@ -107,7 +107,7 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
         }
 
         /// <summary>Multiclass micro accuracy of MapValueToKey → NormalizeMeanVariance → LbfgsMaximumEntropy on one column.</summary>
-        private static double Accuracy(MLContext ml, IDataView fit, IDataView evaluate, string features)
+        internal static double Accuracy(MLContext ml, IDataView fit, IDataView evaluate, string features)
         {
             var pipeline = ml.Transforms.Conversion.MapValueToKey("LabelKey", nameof(EcgRow.Label))
                 .Append(ml.Transforms.NormalizeMeanVariance("Normalized", features))
@@ -116,14 +116,14 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
             return ml.MulticlassClassification.Evaluate(model.Transform(evaluate), "LabelKey").MicroAccuracy;
         }
 
-        private static IDataView Load(MLContext ml, List<EcgRow> rows)
+        internal static IDataView Load(MLContext ml, List<EcgRow> rows)
         {
             var definition = SchemaDefinition.Create(typeof(EcgRow));
             definition[nameof(EcgRow.Values)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Steps);
             return ml.Data.LoadFromEnumerable(rows, definition);
         }
 
-        private static List<EcgRow> Read(string path)
+        internal static List<EcgRow> Read(string path)
         {
             var rows = new List<EcgRow>();
             foreach (string line in File.ReadLines(path))
@@ -143,7 +143,7 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
         }
 
         /// <summary>One ECG5000 beat: the class (1..5), then 140 values.</summary>
-        private sealed class EcgRow
+        internal sealed class EcgRow
         {
             public float Label { get; set; }
 

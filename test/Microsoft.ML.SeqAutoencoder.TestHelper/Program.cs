@@ -15,7 +15,7 @@ namespace Microsoft.ML.SeqAutoencoder.TestHelper
     /// <remarks>
     /// Rows file: int32 count, int32 values per row, then count × values floats (one known-size vector column).
     /// Output file: for each requested column, int32 values per row, then count × values floats (Single
-    /// columns are written as one value per row).
+    /// columns are written as one value per row, key columns as their UInt32 value converted to float).
     /// Series values file: int32 count, then count floats. Series output file: int32 count, int32 values per
     /// row, then count × values doubles.
     /// </remarks>
@@ -52,6 +52,14 @@ namespace Microsoft.ML.SeqAutoencoder.TestHelper
                     foreach (float[] v in values)
                         foreach (float x in v)
                             output.Write(x);
+                }
+                else if (column.Type is KeyDataViewType)
+                {
+                    // A key column (a multiclass PredictedLabel): its raw UInt32 values, written as floats.
+                    var values = scored.GetColumn<uint>(column).ToArray();
+                    output.Write(1);
+                    foreach (uint x in values)
+                        output.Write((float)x);
                 }
                 else
                 {

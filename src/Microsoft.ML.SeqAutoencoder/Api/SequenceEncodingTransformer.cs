@@ -134,6 +134,9 @@ namespace Microsoft.ML.SeqAutoencoder
         /// <summary>The fitted network, for components built on it (decoding, fine-tuning).</summary>
         internal SequenceAutoencoderModel Model => _model;
 
+        /// <summary>Whether <see cref="Dispose"/> has released the network.</summary>
+        internal bool IsDisposed => _disposed;
+
         /// <summary>Always true: each output row depends only on its input row.</summary>
         public bool IsRowToRowMapper => true;
 

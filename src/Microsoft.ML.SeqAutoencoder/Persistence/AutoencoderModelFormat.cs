@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.ML.SeqAutoencoder.Torch;
 
@@ -48,13 +47,7 @@ namespace Microsoft.ML.SeqAutoencoder.Persistence
             writer.Write(a.ReverseReconstruction);
             writer.Write(a.ConditionalDecoder);
             writer.Write(a.Dropout);
-            // Module.save closes the stream it is given, so the weights go through their own buffer.
-            var buffer = new MemoryStream();
-            network.save(buffer);
-            byte[] weights = buffer.ToArray();
-            writer.Write((long)weights.Length);
-            writer.Write(SHA256.HashData(weights));
-            writer.Write(weights);
+            StateDictBlock.Write(writer, network);
         }
 
         public static SequenceAutoencoderNetwork Read(Stream stream)
@@ -97,15 +90,7 @@ namespace Microsoft.ML.SeqAutoencoder.Persistence
                 float dropout = reader.ReadSingle();
                 architecture = new AutoencoderArchitecture(CheckSize(features, "features per step"), hidden, encoding,
                     mode, predictionLength, reverse, conditional, dropout);
-                long length = reader.ReadInt64();
-                if (length <= 0 || length > int.MaxValue)
-                    throw Corrupt($"a weight block of {length} bytes is out of range");
-                byte[] hash = reader.ReadBytes(32);
-                weights = reader.ReadBytes((int)length);
-                if (weights.Length != length)
-                    throw Corrupt($"the weights are truncated ({weights.Length} of {length} bytes)");
-                if (!hash.AsSpan().SequenceEqual(SHA256.HashData(weights)))
-                    throw Corrupt("the weights do not match their checksum (the file is damaged)");
+                weights = StateDictBlock.Read(reader, Corrupt);
             }
             catch (EndOfStreamException e)
             {
@@ -119,8 +104,7 @@ namespace Microsoft.ML.SeqAutoencoder.Persistence
             var network = new SequenceAutoencoderNetwork(architecture, seed: 0);
             try
             {
-                using var weightStream = new MemoryStream(weights, writable: false);
-                network.load(weightStream, strict: true);
+                StateDictBlock.Load(network, weights);
                 return network;
             }
             catch (Exception e) when (e is not InvalidDataException)

@@ -84,7 +84,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
                     throw new InvalidOperationException("A prediction decoder needs the future steps of each training sequence.");
                 Tensor target = standardizer.Normalize(batch.Future);
                 Tensor previous = prediction.Conditional
-                    ? TeacherSteps(ShiftRight(target, LastStep(x, batch)), teacherStepDropout, dropout)
+                    ? TeacherSteps(ShiftRight(target, batch.LastStep(x)), teacherStepDropout, dropout)
                     : null;
                 Tensor output = prediction.Forward(code, target.shape[1], previous, dropout);
                 Tensor predictionLoss = MeanSquaredError(output, target, null);
@@ -114,7 +114,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
             {
                 if (prediction is null)
                     throw new InvalidOperationException($"A {Architecture.Mode} autoencoder has no prediction decoder.");
-                Tensor output = prediction.Generate(code, Architecture.PredictionLength, LastStep(x, batch));
+                Tensor output = prediction.Generate(code, Architecture.PredictionLength, batch.LastStep(x));
                 future = standardizer.Denormalize(output);
             }
             return (code, rebuilt, future);
@@ -139,17 +139,8 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         private Tensor EncodeStandardized(Tensor x, SequenceBatch batch, Generator dropout)
         {
             Tensor hidden = encoder.Forward(x, dropout);
-            Tensor last = LastStep(hidden, batch).squeeze(1);
+            Tensor last = batch.LastStep(hidden).squeeze(1);
             return projection is null ? last : projection.call(last);
-        }
-
-        /// <summary>(B, 1, D): each sequence's step at its own last real position.</summary>
-        private static Tensor LastStep(Tensor steps, SequenceBatch batch)
-        {
-            if (!batch.IsRagged)
-                return steps[.., ^1..];
-            using var index = batch.LastStepIndex.view(-1, 1, 1).expand(steps.shape[0], 1, steps.shape[2]);
-            return steps.gather(1, index);
         }
 
         /// <summary>

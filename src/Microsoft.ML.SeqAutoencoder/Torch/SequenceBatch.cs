@@ -53,6 +53,17 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         /// <summary>(B, L, 1) 1 on real steps, 0 on padding; null when not ragged.</summary>
         public Tensor Mask { get; }
 
+        /// <summary>
+        /// (B, 1, D): each sequence's step of <paramref name="steps"/> (B, L, D) at its own last real position.
+        /// </summary>
+        public Tensor LastStep(Tensor steps)
+        {
+            if (!IsRagged)
+                return steps[.., ^1..];
+            using var index = LastStepIndex.view(-1, 1, 1).expand(steps.shape[0], 1, steps.shape[2]);
+            return steps.gather(1, index);
+        }
+
         /// <summary>Batch size.</summary>
         public long Count => Inputs.shape[0];
 

@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.Linq;
 using Microsoft.ML.SeqAutoencoder.Native;
 using Microsoft.ML.SeqAutoencoder.Scoring;
 using Microsoft.ML.SeqAutoencoder.Torch;
@@ -18,9 +16,6 @@ namespace Microsoft.ML.SeqAutoencoder.Training
     /// </summary>
     internal sealed class AutoencoderTrainer
     {
-        /// <summary>Sequences of similar length are batched together from pools of this many batches.</summary>
-        private const int LengthPoolBatches = 32;
-
         private readonly AutoencoderArchitecture _architecture;
         private readonly AutoencoderTrainingSettings _settings;
 
@@ -43,11 +38,7 @@ namespace Microsoft.ML.SeqAutoencoder.Training
             NativeAllocator.EnsureConfigured();
 
             var random = new Random(_settings.Seed);
-            int[] order = Enumerable.Range(0, inputs.Count).ToArray();
-            Shuffle(order, random);
-            int validationCount = ValidationCount(inputs.Count);
-            int[] validation = order[..validationCount];
-            int[] training = order[validationCount..];
+            var (training, validation) = BatchPlan.Split(inputs.Count, _settings.ValidationFraction, random);
 
             var network = new SequenceAutoencoderNetwork(_architecture, _settings.Seed);
             try
@@ -73,61 +64,53 @@ namespace Microsoft.ML.SeqAutoencoder.Training
         {
             using var dropout = new Generator((ulong)_settings.Seed + 1, CPU);
             using var optimizer = optim.Adam(network.parameters(), _settings.LearningRate);
-            var best = new Dictionary<string, Tensor>();
+            using var best = new BestWeights();
             double bestLoss = double.PositiveInfinity;
             int epochsWithoutImprovement = 0;
-            try
+            for (int epoch = 1; epoch <= _settings.Epochs; epoch++)
             {
-                for (int epoch = 1; epoch <= _settings.Epochs; epoch++)
+                var clock = Stopwatch.StartNew();
+                network.train();
+                double trainingLoss = 0;
+                foreach (var (start, count) in BatchPlan.Batches(inputs, training, _settings.BatchSize, random))
                 {
-                    var clock = Stopwatch.StartNew();
-                    network.train();
-                    double trainingLoss = 0;
-                    foreach (var (start, count) in Batches(inputs, training, random))
-                    {
-                        checkAlive?.Invoke();
-                        using var scope = NewDisposeScope();
-                        using var batch = inputs.CreateBatch(training, start, count, future);
-                        optimizer.zero_grad();
-                        Tensor loss = network.Loss(batch, dropout, (float)_settings.TeacherStepDropout);
-                        loss.backward();
-                        if (_settings.GradientClipNorm > 0)
-                            nn.utils.clip_grad_norm_(network.parameters(), _settings.GradientClipNorm);
-                        optimizer.step();
-                        trainingLoss += loss.item<float>() * count;
-                    }
-                    trainingLoss /= training.Length;
-                    if (!double.IsFinite(trainingLoss))
-                    {
-                        throw new InvalidOperationException(
-                            $"Training diverged in epoch {epoch} (loss {trainingLoss}). Lower the learning rate or set a gradient clipping norm.");
-                    }
-
-                    double? validationLoss = validation.Length > 0 ? Evaluate(network, inputs, future, validation, checkAlive) : null;
-                    double monitored = validationLoss ?? trainingLoss;
-                    bool isBest = monitored < bestLoss;
-                    if (isBest)
-                    {
-                        bestLoss = monitored;
-                        epochsWithoutImprovement = 0;
-                        Snapshot(network, best);
-                    }
-                    else
-                    {
-                        epochsWithoutImprovement++;
-                    }
-                    progress?.Invoke(new EpochProgress(epoch, _settings.Epochs, trainingLoss, validationLoss, clock.Elapsed.TotalSeconds, isBest));
-                    if (_settings.EarlyStoppingPatience > 0 && epochsWithoutImprovement >= _settings.EarlyStoppingPatience)
-                        break;
+                    checkAlive?.Invoke();
+                    using var scope = NewDisposeScope();
+                    using var batch = inputs.CreateBatch(training, start, count, future);
+                    optimizer.zero_grad();
+                    Tensor loss = network.Loss(batch, dropout, (float)_settings.TeacherStepDropout);
+                    loss.backward();
+                    if (_settings.GradientClipNorm > 0)
+                        nn.utils.clip_grad_norm_(network.parameters(), _settings.GradientClipNorm);
+                    optimizer.step();
+                    trainingLoss += loss.item<float>() * count;
                 }
-                Restore(network, best);
-                network.eval();
+                trainingLoss /= training.Length;
+                if (!double.IsFinite(trainingLoss))
+                {
+                    throw new InvalidOperationException(
+                        $"Training diverged in epoch {epoch} (loss {trainingLoss}). Lower the learning rate or set a gradient clipping norm.");
+                }
+
+                double? validationLoss = validation.Length > 0 ? Evaluate(network, inputs, future, validation, checkAlive) : null;
+                double monitored = validationLoss ?? trainingLoss;
+                bool isBest = monitored < bestLoss;
+                if (isBest)
+                {
+                    bestLoss = monitored;
+                    epochsWithoutImprovement = 0;
+                    best.Snapshot(network);
+                }
+                else
+                {
+                    epochsWithoutImprovement++;
+                }
+                progress?.Invoke(new EpochProgress(epoch, _settings.Epochs, trainingLoss, validationLoss, clock.Elapsed.TotalSeconds, isBest));
+                if (_settings.EarlyStoppingPatience > 0 && epochsWithoutImprovement >= _settings.EarlyStoppingPatience)
+                    break;
             }
-            finally
-            {
-                foreach (var t in best.Values)
-                    t.Dispose();
-            }
+            best.Restore(network);
+            network.eval();
         }
 
         /// <summary>Weighted mean loss over <paramref name="indices"/>, without gradients or dropout.</summary>
@@ -145,39 +128,6 @@ namespace Microsoft.ML.SeqAutoencoder.Training
                 total += network.Loss(batch, null).item<float>() * count;
             }
             return total / indices.Length;
-        }
-
-        /// <summary>
-        /// Shuffles <paramref name="indices"/> in place and returns the epoch's batches over it. With
-        /// sequences of different lengths, each pool of batches is sorted by length first (less padding)
-        /// and the batch order is shuffled again.
-        /// </summary>
-        private List<(int Start, int Count)> Batches(SequenceSet inputs, int[] indices, Random random)
-        {
-            Shuffle(indices, random);
-            int size = _settings.BatchSize;
-            if (!inputs.IsUniform)
-            {
-                int pool = size * LengthPoolBatches;
-                for (int start = 0; start < indices.Length; start += pool)
-                {
-                    int count = Math.Min(pool, indices.Length - start);
-                    Array.Sort(indices, start, count, Comparer<int>.Create((a, b) => inputs.Length(a).CompareTo(inputs.Length(b))));
-                }
-            }
-            var batches = new List<(int, int)>();
-            for (int start = 0; start < indices.Length; start += size)
-                batches.Add((start, Math.Min(size, indices.Length - start)));
-            if (!inputs.IsUniform)
-                Shuffle(batches, random);
-            return batches;
-        }
-
-        private int ValidationCount(int count)
-        {
-            if (_settings.ValidationFraction <= 0 || count < 2)
-                return 0;
-            return Math.Clamp((int)Math.Round(count * _settings.ValidationFraction), 1, count - 1);
         }
 
         private void CheckData(SequenceSet inputs, ref SequenceSet future)
@@ -201,34 +151,6 @@ namespace Microsoft.ML.SeqAutoencoder.Training
             {
                 if (future.Length(i) != _architecture.PredictionLength)
                     throw new ArgumentException($"Future sequence {i} has {future.Length(i)} steps; PredictionLength is {_architecture.PredictionLength}.", nameof(future));
-            }
-        }
-
-        private static void Snapshot(nn.Module network, Dictionary<string, Tensor> best)
-        {
-            using var noGrad = no_grad();
-            foreach (var (name, value) in network.state_dict())
-            {
-                if (best.TryGetValue(name, out var copy))
-                    copy.copy_(value);
-                else
-                    best[name] = value.detach().clone().DetachFromDisposeScope();
-            }
-        }
-
-        private static void Restore(nn.Module network, Dictionary<string, Tensor> best)
-        {
-            using var noGrad = no_grad();
-            foreach (var (name, value) in network.state_dict())
-                value.copy_(best[name]);
-        }
-
-        private static void Shuffle<T>(IList<T> items, Random random)
-        {
-            for (int i = items.Count - 1; i > 0; i--)
-            {
-                int j = random.Next(i + 1);
-                (items[i], items[j]) = (items[j], items[i]);
             }
         }
     }
