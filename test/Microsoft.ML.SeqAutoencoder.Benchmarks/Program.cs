@@ -10,11 +10,11 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks
     /// </summary>
     internal static class Program
     {
-        private static readonly IBenchmark[] _benchmarks =
+        private static readonly IBenchmark[] _benchmarks = new IBenchmark[]
         {
             new AllocatorBenchmark(),
             new Speed.SpeedBenchmark(),
-        };
+        }.Concat(Quality.QualityBenchmark.All).ToArray();
 
         private static int Main(string[] args)
         {

@@ -20,6 +20,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Harness
         /// </summary>
         public BenchmarkArguments(IReadOnlyList<string> args)
         {
+            Tokens = args;
             for (int i = 0; i < args.Count; i++)
             {
                 string token = args[i];
@@ -32,6 +33,9 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Harness
                     _flags.Add(name);
             }
         }
+
+        /// <summary>The arguments as given, for benchmarks that read their own options.</summary>
+        public IReadOnlyList<string> Tokens { get; }
 
         /// <summary>Whether the switch <c>--<paramref name="name"/></c> was given.</summary>
         public bool Flag(string name)

@@ -4,9 +4,9 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text;
-using static Microsoft.ML.SeqAutoencoder.QualityBenchmarks.UcrBenchmark;
+using static Microsoft.ML.SeqAutoencoder.Benchmarks.Quality.UcrBenchmark;
 
-namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
+namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Quality
 {
     /// <summary>
     /// The fine-tuned classifier on UCR ECG5000. The labeled rows are the whole TRAIN split (exactly 500 rows). The

@@ -3,7 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 
-namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
+namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Quality
 {
     /// <summary>A missing data folder or another setup problem, reported as a message without a stack trace.</summary>
     internal sealed class BenchmarkSetupException : Exception

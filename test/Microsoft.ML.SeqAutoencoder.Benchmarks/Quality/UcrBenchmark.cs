@@ -7,7 +7,7 @@ using System.Linq;
 using System.Text;
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
+namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Quality
 {
     /// <summary>
     /// Encodings for classification on UCR ECG5000: fit the autoencoder on the TRAIN split only (labels unused),
@@ -30,6 +30,8 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
 
         public static int Run(string[] args)
         {
+            if (args.Length == 2 && args[0] == "--explore")
+                return Explore(args[1]);
             string folder = BenchmarkEnvironment.SharedData("ucr");
             string trainPath = Path.Combine(folder, "ECG5000_TRAIN.csv");
             string testPath = Path.Combine(folder, "ECG5000_TEST.csv");
@@ -85,6 +87,44 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
             return 0;
         }
 
+        /// <summary>Validation accuracies only (TRAIN split 80/20) of "hidden:encoding:epochs[:lr]" candidates, for both trainers.</summary>
+        private static int Explore(string list)
+        {
+            string folder = BenchmarkEnvironment.SharedData("ucr");
+            var ml = new MLContext(seed: 1);
+            List<EcgRow> train = Read(Path.Combine(folder, "ECG5000_TRAIN.csv"));
+            var random = new Random(1);
+            EcgRow[] shuffled = train.OrderBy(_ => random.Next()).ToArray();
+            int fitCount = shuffled.Length * 4 / 5;
+            List<EcgRow> fit = shuffled.Take(fitCount).ToList();
+            List<EcgRow> validation = shuffled.Skip(fitCount).ToList();
+            foreach (string trainer in new[] { "lbfgs", "lightgbm", "sdca" })
+                Console.WriteLine($"raw {trainer}: {Accuracy(ml, Load(ml, fit), Load(ml, validation), nameof(EcgRow.Values), trainer):F4}");
+            foreach (string candidate in list.Split(','))
+            {
+                var watch = Stopwatch.StartNew();
+                string[] parts = candidate.Split(':');
+                IDataView fitView = Load(ml, fit);
+                using SequenceEncodingTransformer encoder = ml.Transforms.EncodeSequences(new SequenceAutoencoderOptions
+                {
+                    InputColumnName = nameof(EcgRow.Values),
+                    OutputColumnName = "Encoding",
+                    FeaturesPerStep = 1,
+                    HiddenSizes = new[] { int.Parse(parts[0], CultureInfo.InvariantCulture) },
+                    EncodingSize = int.Parse(parts[1], CultureInfo.InvariantCulture),
+                    Epochs = int.Parse(parts[2], CultureInfo.InvariantCulture),
+                    LearningRate = parts.Length > 3 ? double.Parse(parts[3], CultureInfo.InvariantCulture) : 0.01,
+                    ValidationFraction = 0,
+                    Seed = 1,
+                }).Fit(fitView);
+                IDataView fitEncoded = ml.Data.Cache(encoder.Transform(fitView));
+                IDataView evaluateEncoded = ml.Data.Cache(encoder.Transform(Load(ml, validation)));
+                foreach (string trainer in new[] { "lbfgs", "lightgbm", "sdca" })
+                    Console.WriteLine($"{candidate} {trainer}: {Accuracy(ml, fitEncoded, evaluateEncoded, "Encoding", trainer):F4} ({watch.Elapsed.TotalSeconds:F0} s)");
+            }
+            return 0;
+        }
+
         /// <summary>Fits the autoencoder on <paramref name="fit"/> (labels unused), then the classifier on its encodings.</summary>
         private static double EncodedAccuracy(MLContext ml, List<EcgRow> fit, List<EcgRow> evaluate, (int[] Hidden, int Encoding) architecture)
         {
@@ -107,11 +147,17 @@ namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
         }
 
         /// <summary>Multiclass micro accuracy of MapValueToKey → NormalizeMeanVariance → LbfgsMaximumEntropy on one column.</summary>
-        internal static double Accuracy(MLContext ml, IDataView fit, IDataView evaluate, string features)
+        internal static double Accuracy(MLContext ml, IDataView fit, IDataView evaluate, string features, string trainer = "lbfgs")
         {
-            var pipeline = ml.Transforms.Conversion.MapValueToKey("LabelKey", nameof(EcgRow.Label))
-                .Append(ml.Transforms.NormalizeMeanVariance("Normalized", features))
-                .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy("LabelKey", "Normalized"));
+            var prefix = ml.Transforms.Conversion.MapValueToKey("LabelKey", nameof(EcgRow.Label))
+                .Append(ml.Transforms.NormalizeMeanVariance("Normalized", features));
+            IEstimator<ITransformer> classifier = trainer switch
+            {
+                "lightgbm" => ml.MulticlassClassification.Trainers.LightGbm("LabelKey", "Normalized"),
+                "sdca" => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("LabelKey", "Normalized"),
+                _ => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy("LabelKey", "Normalized"),
+            };
+            var pipeline = prefix.Append(classifier);
             var model = pipeline.Fit(fit);
             return ml.MulticlassClassification.Evaluate(model.Transform(evaluate), "LabelKey").MicroAccuracy;
         }

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
+namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Quality
 {
     /// <summary>
     /// Point-wise detection metrics of scores (higher = more anomalous) against 0/1 labels, with no point

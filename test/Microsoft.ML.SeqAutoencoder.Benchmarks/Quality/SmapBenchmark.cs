@@ -8,7 +8,7 @@ using System.Linq;
 using System.Text;
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.SeqAutoencoder.QualityBenchmarks
+namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Quality
 {
     /// <summary>
     /// Detection quality on the SMAP telemetry channels (../shared/data/smap). For every channel, each method is fit
