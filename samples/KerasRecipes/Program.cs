@@ -138,13 +138,16 @@ for (int i = 0; i < panels.Count; i++)
 {
     var (title, target, output, start) = panels[i];
     Plot plot = figure.GetPlot(i);
-    plot.Add.ScatterLine(SamplePlots.Steps(target.Length), target.ToDoubles()).LegendText = "held-out wave";
+    var wave = plot.Add.ScatterLine(SamplePlots.Steps(target.Length), target.ToDoubles());
     var line = plot.Add.ScatterLine(SamplePlots.Steps(output.Length, start), output.ToDoubles());
-    line.LegendText = "model output";
     line.LinePattern = LinePattern.Dashed;
     plot.Title(title);
-    if (i == 0)
+    if (i == 0)   // one legend for all panels
+    {
+        wave.LegendText = "held-out wave";
+        line.LegendText = "model output";
         plot.ShowLegend(Alignment.UpperRight);
+    }
 }
 Plot last = figure.GetPlot(6);
 last.Add.ScatterPoints(test.Select(w => (double)w.Frequency).ToArray(), predicted.ToDoubles());
