@@ -1,0 +1,20 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+
+namespace Microsoft.ML.SeqAutoencoder.Samples
+{
+    /// <summary>Reads the bundled CSV files (no header; numbers only).</summary>
+    internal static class BundledData
+    {
+        /// <summary>samples/data/heartbeats.csv: the class (0 normal, 1 ventricular, 2 atrial), then 64 samples.</summary>
+        public static List<(int Label, float[] Values)> ReadHeartbeats(string path)
+            => File.ReadLines(path)
+                .Where(line => line.Length > 0)
+                .Select(line => line.Split(','))
+                .Select(cells => ((int)float.Parse(cells[0], CultureInfo.InvariantCulture),
+                    cells.Skip(1).Select(c => float.Parse(c, CultureInfo.InvariantCulture)).ToArray()))
+                .ToList();
+    }
+}
