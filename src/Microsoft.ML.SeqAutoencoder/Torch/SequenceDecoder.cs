@@ -8,8 +8,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
     /// <summary>
     /// Turns a code into a sequence of steps: a stacked LSTM whose input at every step is the code
     /// (RepeatVector style), plus, when conditioned, the previous output step; a linear layer maps each
-    /// hidden state to the F features of that step. Unconditioned, the code's contribution to the first
-    /// layer's gates is computed once rather than at every step (<see cref="StackedLstm.ForwardRepeated"/>).
+    /// hidden state to the F features of that step.
     /// </summary>
     internal sealed class SequenceDecoder : nn.Module
     {
@@ -37,9 +36,9 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         /// </summary>
         public Tensor Forward(Tensor code, long steps, Tensor previous, Generator dropout)
         {
-            if (!Conditional)
-                return output.call(lstm.ForwardRepeated(code, steps, dropout));
-            Tensor input = cat(new[] { code.unsqueeze(1).expand(code.shape[0], steps, code.shape[1]), previous }, 2);
+            Tensor input = code.unsqueeze(1).expand(code.shape[0], steps, code.shape[1]);
+            if (Conditional)
+                input = cat(new[] { input, previous }, 2);
             return output.call(lstm.Forward(input, dropout));
         }
 
