@@ -18,6 +18,9 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Speed
         /// <summary>Wall time of a whole training (data to tensors, model creation, every step), ms.</summary>
         public double? TotalMilliseconds { get; set; }
 
+        /// <summary>Part of <see cref="TotalMilliseconds"/> spent inside training epochs (ML.NET Fit only), ms.</summary>
+        public double? EpochMilliseconds { get; set; }
+
         /// <summary>Number of training steps in <see cref="TotalMilliseconds"/>.</summary>
         public int? TotalSteps { get; set; }
 
