@@ -26,8 +26,8 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Quality
             new QualityBenchmark("smap", "SMAP anomaly detection: streaming detector, EncDec-AD, RandomizedPca, baseline (AUC-PR, ROC-AUC, best F1)",
                 "smap [--channels A-1,E-1] [--quick]   (reads ../shared/data/smap)", SmapBenchmark.Run),
             new QualityBenchmark("ucr", "UCR ECG5000: a multiclass trainer on encodings vs on raw values",
-                "ucr   (reads ../shared/data/ucr; architecture chosen on a validation split of TRAIN)\n"
-                + "ucr --explore H:E:EPOCHS[:LR],...   validation accuracies of candidates only (no test split)", UcrBenchmark.Run),
+                "ucr [--candidates H:E:EPOCHS,...] [--validation-only]   (reads ../shared/data/ucr; autoencoder and trainer chosen on a\n"
+                + "    validation split of TRAIN, default candidates 64:32:40,64:32:150,64:64:150; --validation-only does not score the test split)", UcrBenchmark.Run),
             new QualityBenchmark("ucr-finetune", "UCR ECG5000: LstmSequenceClassifier fine-tuned from the autoencoder vs encodings vs raw",
                 "ucr-finetune [--seeds 1,2,3]   (reads ../shared/data/ucr)", UcrFineTuneBenchmark.Run),
         };

@@ -11,27 +11,25 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Quality
 {
     /// <summary>
     /// Encodings for classification on UCR ECG5000: fit the autoencoder on the TRAIN split only (labels unused),
-    /// train <c>LbfgsMaximumEntropy</c> (after <c>NormalizeMeanVariance</c>) on the training encodings, report test
-    /// accuracy, and the same trainer on the raw 140 values in the same run. The architecture is chosen among a few
-    /// candidates by accuracy on a validation split of TRAIN (80/20, seeded); the test split is used once, at the end.
+    /// train an ML.NET multiclass trainer (after <c>NormalizeMeanVariance</c>) on the training encodings, report test
+    /// accuracy, and the same trainer on the raw 140 values in the same run. The autoencoder (hidden size, encoding
+    /// size, epochs) and the trainer (<c>LbfgsMaximumEntropy</c> or <c>LightGbm</c>) are chosen together by accuracy
+    /// on a validation split of TRAIN (80/20, seeded); the test split is used once, at the end.
     /// </summary>
     internal static class UcrBenchmark
     {
         internal const int Steps = 140;
         internal const int Epochs = 40;
 
-        /// <summary>The candidate architectures: encoder LSTM sizes and encoding length.</summary>
-        private static readonly (int[] Hidden, int Encoding)[] _candidates =
-        {
-            (new[] { 32 }, 16),
-            (new[] { 64 }, 32),
-            (new[] { 64 }, 64),
-        };
+        /// <summary>Candidates "hidden:encoding:epochs", cheapest first (a tie keeps the earlier one).</summary>
+        private const string DefaultCandidates = "64:32:40,64:32:150,64:64:150";
+
+        private static readonly string[] _trainers = { "lbfgs", "lightgbm" };
 
         public static int Run(string[] args)
         {
-            if (args.Length == 2 && args[0] == "--explore")
-                return Explore(args[1]);
+            var candidates = ParseCandidates(Option(args, "--candidates") ?? DefaultCandidates);
+            bool validationOnly = args.Contains("--validation-only");
             string folder = BenchmarkEnvironment.SharedData("ucr");
             string trainPath = Path.Combine(folder, "ECG5000_TRAIN.csv");
             string testPath = Path.Combine(folder, "ECG5000_TEST.csv");
@@ -50,33 +48,43 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Quality
             List<EcgRow> validation = shuffled.Skip(fitCount).ToList();
 
             var report = new StringBuilder();
-            report.AppendLine("| stage | hidden | encoding | epochs | accuracy (encodings) | accuracy (raw) | seconds |");
-            report.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
-            double validationRaw = Accuracy(ml, Load(ml, fit), Load(ml, validation), nameof(EcgRow.Values));
-            int best = -1;
+            report.AppendLine("| stage | hidden | encoding | epochs | trainer | accuracy (encodings) | accuracy (raw, same trainer) | seconds |");
+            report.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+            var validationRaw = _trainers.ToDictionary(t => t, t => Accuracy(ml, Load(ml, fit), Load(ml, validation), nameof(EcgRow.Values), t));
+            (Candidate Candidate, string Trainer) best = default;
             double bestAccuracy = double.NegativeInfinity;
-            for (int c = 0; c < _candidates.Length; c++)
+            foreach (Candidate candidate in candidates)
             {
                 var candidateWatch = Stopwatch.StartNew();
-                double accuracy = EncodedAccuracy(ml, fit, validation, _candidates[c]);
-                string line = $"| validation (400 fit / 100 val of TRAIN) | {string.Join("-", _candidates[c].Hidden)} | {_candidates[c].Encoding} | {Epochs} | " +
-                    $"{accuracy:F4} | {validationRaw:F4} | {candidateWatch.Elapsed.TotalSeconds:F0} |";
-                Console.WriteLine(line);
-                report.AppendLine(line);
-                if (accuracy > bestAccuracy)
+                var accuracies = EncodedAccuracies(ml, fit, validation, candidate, _trainers);
+                foreach (string trainer in _trainers)
                 {
-                    bestAccuracy = accuracy;
-                    best = c;
+                    string line = $"| validation (400 fit / 100 val of TRAIN) | {candidate.Hidden} | {candidate.Encoding} | {candidate.Epochs} | {trainer} | " +
+                        $"{accuracies[trainer]:F4} | {validationRaw[trainer]:F4} | {candidateWatch.Elapsed.TotalSeconds:F0} |";
+                    Console.WriteLine(line);
+                    report.AppendLine(line);
+                    if (accuracies[trainer] > bestAccuracy)
+                    {
+                        bestAccuracy = accuracies[trainer];
+                        best = (candidate, trainer);
+                    }
                 }
             }
 
-            var finalWatch = Stopwatch.StartNew();
-            double testRaw = Accuracy(ml, Load(ml, train), Load(ml, test), nameof(EcgRow.Values));
-            double testEncoded = EncodedAccuracy(ml, train, test, _candidates[best]);
-            string final = $"| **test (fit on all 500 TRAIN)** | {string.Join("-", _candidates[best].Hidden)} | {_candidates[best].Encoding} | {Epochs} | " +
-                $"**{testEncoded:F4}** | {testRaw:F4} | {finalWatch.Elapsed.TotalSeconds:F0} |";
-            Console.WriteLine(final);
-            report.AppendLine(final);
+            if (!validationOnly)
+            {
+                var finalWatch = Stopwatch.StartNew();
+                var testEncoded = EncodedAccuracies(ml, train, test, best.Candidate, _trainers);
+                foreach (string trainer in _trainers.OrderBy(t => t == best.Trainer ? 0 : 1))
+                {
+                    double testRaw = Accuracy(ml, Load(ml, train), Load(ml, test), nameof(EcgRow.Values), trainer);
+                    bool chosen = trainer == best.Trainer;
+                    string final = $"| {(chosen ? "**test (fit on all 500 TRAIN), chosen**" : "test, other trainer (not chosen)")} | {best.Candidate.Hidden} | {best.Candidate.Encoding} | " +
+                        $"{best.Candidate.Epochs} | {trainer} | {(chosen ? $"**{testEncoded[trainer]:F4}**" : $"{testEncoded[trainer]:F4}")} | {testRaw:F4} | {finalWatch.Elapsed.TotalSeconds:F0} |";
+                    Console.WriteLine(final);
+                    report.AppendLine(final);
+                }
+            }
             report.AppendLine();
             report.AppendLine($"Total runtime {watch.Elapsed.TotalSeconds:F0} s. Test split: the UCR test split minus one class-1 row, values at float32 precision ({test.Count} rows).");
 
@@ -87,46 +95,29 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Quality
             return 0;
         }
 
-        /// <summary>Validation accuracies only (TRAIN split 80/20) of "hidden:encoding:epochs[:lr]" candidates, for both trainers.</summary>
-        private static int Explore(string list)
+        private static string Option(string[] args, string name)
         {
-            string folder = BenchmarkEnvironment.SharedData("ucr");
-            var ml = new MLContext(seed: 1);
-            List<EcgRow> train = Read(Path.Combine(folder, "ECG5000_TRAIN.csv"));
-            var random = new Random(1);
-            EcgRow[] shuffled = train.OrderBy(_ => random.Next()).ToArray();
-            int fitCount = shuffled.Length * 4 / 5;
-            List<EcgRow> fit = shuffled.Take(fitCount).ToList();
-            List<EcgRow> validation = shuffled.Skip(fitCount).ToList();
-            foreach (string trainer in new[] { "lbfgs", "lightgbm", "sdca" })
-                Console.WriteLine($"raw {trainer}: {Accuracy(ml, Load(ml, fit), Load(ml, validation), nameof(EcgRow.Values), trainer):F4}");
-            foreach (string candidate in list.Split(','))
-            {
-                var watch = Stopwatch.StartNew();
-                string[] parts = candidate.Split(':');
-                IDataView fitView = Load(ml, fit);
-                using SequenceEncodingTransformer encoder = ml.Transforms.EncodeSequences(new SequenceAutoencoderOptions
-                {
-                    InputColumnName = nameof(EcgRow.Values),
-                    OutputColumnName = "Encoding",
-                    FeaturesPerStep = 1,
-                    HiddenSizes = new[] { int.Parse(parts[0], CultureInfo.InvariantCulture) },
-                    EncodingSize = int.Parse(parts[1], CultureInfo.InvariantCulture),
-                    Epochs = int.Parse(parts[2], CultureInfo.InvariantCulture),
-                    LearningRate = parts.Length > 3 ? double.Parse(parts[3], CultureInfo.InvariantCulture) : 0.01,
-                    ValidationFraction = 0,
-                    Seed = 1,
-                }).Fit(fitView);
-                IDataView fitEncoded = ml.Data.Cache(encoder.Transform(fitView));
-                IDataView evaluateEncoded = ml.Data.Cache(encoder.Transform(Load(ml, validation)));
-                foreach (string trainer in new[] { "lbfgs", "lightgbm", "sdca" })
-                    Console.WriteLine($"{candidate} {trainer}: {Accuracy(ml, fitEncoded, evaluateEncoded, "Encoding", trainer):F4} ({watch.Elapsed.TotalSeconds:F0} s)");
-            }
-            return 0;
+            int at = Array.IndexOf(args, name);
+            if (at < 0)
+                return null;
+            if (at + 1 >= args.Length)
+                throw new BenchmarkSetupException($"{name} needs a value.");
+            return args[at + 1];
         }
 
-        /// <summary>Fits the autoencoder on <paramref name="fit"/> (labels unused), then the classifier on its encodings.</summary>
-        private static double EncodedAccuracy(MLContext ml, List<EcgRow> fit, List<EcgRow> evaluate, (int[] Hidden, int Encoding) architecture)
+        private static Candidate[] ParseCandidates(string list)
+            => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c =>
+            {
+                string[] parts = c.Split(':');
+                if (parts.Length != 3 || !parts.All(p => int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0))
+                    throw new BenchmarkSetupException($"A candidate is hidden:encoding:epochs with positive integers, not '{c}'.");
+                return new Candidate(int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture),
+                    int.Parse(parts[2], CultureInfo.InvariantCulture));
+            }).ToArray();
+
+        /// <summary>Fits the autoencoder on <paramref name="fit"/> (labels unused), then each trainer on its encodings.</summary>
+        private static Dictionary<string, double> EncodedAccuracies(MLContext ml, List<EcgRow> fit, List<EcgRow> evaluate, Candidate candidate,
+            IEnumerable<string> trainers)
         {
             IDataView fitView = Load(ml, fit);
             using SequenceEncodingTransformer encoder = ml.Transforms.EncodeSequences(new SequenceAutoencoderOptions
@@ -134,19 +125,22 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Quality
                 InputColumnName = nameof(EcgRow.Values),
                 OutputColumnName = "Encoding",
                 FeaturesPerStep = 1,
-                HiddenSizes = architecture.Hidden,
-                EncodingSize = architecture.Encoding,
-                Epochs = Epochs,
+                HiddenSizes = new[] { candidate.Hidden },
+                EncodingSize = candidate.Encoding,
+                Epochs = candidate.Epochs,
                 ValidationFraction = 0,
                 Seed = 1,
             }).Fit(fitView);
             // Cache the encodings: each classifier pass would otherwise run the network again.
             IDataView fitEncoded = ml.Data.Cache(encoder.Transform(fitView));
             IDataView evaluateEncoded = ml.Data.Cache(encoder.Transform(Load(ml, evaluate)));
-            return Accuracy(ml, fitEncoded, evaluateEncoded, "Encoding");
+            return trainers.ToDictionary(t => t, t => Accuracy(ml, fitEncoded, evaluateEncoded, "Encoding", t));
         }
 
-        /// <summary>Multiclass micro accuracy of MapValueToKey → NormalizeMeanVariance → LbfgsMaximumEntropy on one column.</summary>
+        /// <summary>One autoencoder candidate: one LSTM layer of <paramref name="Hidden"/> units.</summary>
+        private sealed record Candidate(int Hidden, int Encoding, int Epochs);
+
+        /// <summary>Multiclass micro accuracy of MapValueToKey → NormalizeMeanVariance → the trainer (LbfgsMaximumEntropy or LightGbm) on one column.</summary>
         internal static double Accuracy(MLContext ml, IDataView fit, IDataView evaluate, string features, string trainer = "lbfgs")
         {
             var prefix = ml.Transforms.Conversion.MapValueToKey("LabelKey", nameof(EcgRow.Label))
@@ -154,7 +148,6 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Quality
             IEstimator<ITransformer> classifier = trainer switch
             {
                 "lightgbm" => ml.MulticlassClassification.Trainers.LightGbm("LabelKey", "Normalized"),
-                "sdca" => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("LabelKey", "Normalized"),
                 _ => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy("LabelKey", "Normalized"),
             };
             var pipeline = prefix.Append(classifier);
