@@ -78,9 +78,7 @@ namespace Microsoft.ML.SeqAutoencoder.Classification
             var headParameters = network.HeadParameters().ToArray();
             using var headOptimizer = optim.Adam(headParameters, _settings.HeadLearningRate);
             using var encoderOptimizer = optim.Adam(encoderParameters, _settings.EncoderLearningRate);
-            using var best = new BestWeights();
-            double bestLoss = double.PositiveInfinity;
-            int epochsWithoutImprovement = 0;
+            using var tracker = new EpochTracker(_settings.Epochs, _settings.EarlyStoppingPatience, progress);
             try
             {
                 for (int epoch = 1; epoch <= _settings.Epochs; epoch++)
@@ -116,23 +114,11 @@ namespace Microsoft.ML.SeqAutoencoder.Classification
                     }
 
                     double? validationLoss = validation.Length > 0 ? Evaluate(network, inputs, labels, validation, checkAlive) : null;
-                    double monitored = validationLoss ?? trainingLoss;
-                    bool isBest = monitored < bestLoss;
-                    if (isBest)
-                    {
-                        bestLoss = monitored;
-                        epochsWithoutImprovement = 0;
-                        best.Snapshot(network);
-                    }
-                    else if (!frozen)
-                    {
-                        epochsWithoutImprovement++;
-                    }
-                    progress?.Invoke(new EpochProgress(epoch, _settings.Epochs, trainingLoss, validationLoss, clock.Elapsed.TotalSeconds, isBest));
-                    if (_settings.EarlyStoppingPatience > 0 && epochsWithoutImprovement >= _settings.EarlyStoppingPatience)
+                    // Head-only epochs do not use up the patience: the encoder has not been trained yet.
+                    if (tracker.EndEpoch(network, epoch, trainingLoss, validationLoss, clock.Elapsed, countsTowardPatience: !frozen))
                         break;
                 }
-                best.Restore(network);
+                tracker.RestoreBest(network);
                 network.eval();
             }
             finally

@@ -37,17 +37,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
             SequenceAutoencoderMode mode, int predictionLength, bool reverseReconstruction,
             bool conditionalDecoder, float dropout)
         {
-            if (featuresPerStep <= 0)
-                throw new ArgumentOutOfRangeException(nameof(featuresPerStep), featuresPerStep, "Features per step must be positive.");
-            if (hiddenSizes == null || hiddenSizes.Length == 0)
-                throw new ArgumentOutOfRangeException(nameof(hiddenSizes), "At least one hidden LSTM layer size is required.");
-            for (int i = 0; i < hiddenSizes.Length; i++)
-            {
-                if (hiddenSizes[i] <= 0)
-                    throw new ArgumentOutOfRangeException(nameof(hiddenSizes), hiddenSizes[i], $"Hidden size at index {i} must be positive.");
-            }
-            if (encodingSize <= 0)
-                throw new ArgumentOutOfRangeException(nameof(encodingSize), encodingSize, "Encoding size must be positive.");
+            EncoderShape.Check(featuresPerStep, hiddenSizes, encodingSize, dropout);
             if (!Enum.IsDefined(typeof(SequenceAutoencoderMode), mode))
                 throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown autoencoder mode.");
             bool predicts = mode != SequenceAutoencoderMode.Reconstruction;
@@ -55,8 +45,6 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
                 throw new ArgumentOutOfRangeException(nameof(predictionLength), predictionLength, $"Prediction length must be positive in {mode} mode.");
             if (predictionLength < 0)
                 throw new ArgumentOutOfRangeException(nameof(predictionLength), predictionLength, "Prediction length must not be negative.");
-            if (float.IsNaN(dropout) || dropout < 0 || dropout >= 1)
-                throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "Dropout must be in [0, 1).");
 
             FeaturesPerStep = featuresPerStep;
             HiddenSizes = hiddenSizes.ToArray();

@@ -11,21 +11,9 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
     {
         public ClassifierArchitecture(int featuresPerStep, int[] hiddenSizes, int encodingSize, int classCount, float dropout)
         {
-            if (featuresPerStep <= 0)
-                throw new ArgumentOutOfRangeException(nameof(featuresPerStep), featuresPerStep, "Features per step must be positive.");
-            if (hiddenSizes == null || hiddenSizes.Length == 0)
-                throw new ArgumentOutOfRangeException(nameof(hiddenSizes), "At least one hidden LSTM layer size is required.");
-            for (int i = 0; i < hiddenSizes.Length; i++)
-            {
-                if (hiddenSizes[i] <= 0)
-                    throw new ArgumentOutOfRangeException(nameof(hiddenSizes), hiddenSizes[i], $"Hidden size at index {i} must be positive.");
-            }
-            if (encodingSize <= 0)
-                throw new ArgumentOutOfRangeException(nameof(encodingSize), encodingSize, "Encoding size must be positive.");
+            EncoderShape.Check(featuresPerStep, hiddenSizes, encodingSize, dropout);
             if (classCount < 2)
                 throw new ArgumentOutOfRangeException(nameof(classCount), classCount, "A classifier needs at least two classes.");
-            if (float.IsNaN(dropout) || dropout < 0 || dropout >= 1)
-                throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "Dropout must be in [0, 1).");
 
             FeaturesPerStep = featuresPerStep;
             HiddenSizes = hiddenSizes.ToArray();

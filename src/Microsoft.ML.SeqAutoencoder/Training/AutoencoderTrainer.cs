@@ -64,9 +64,7 @@ namespace Microsoft.ML.SeqAutoencoder.Training
         {
             using var dropout = new Generator((ulong)_settings.Seed + 1, CPU);
             using var optimizer = optim.Adam(network.parameters(), _settings.LearningRate);
-            using var best = new BestWeights();
-            double bestLoss = double.PositiveInfinity;
-            int epochsWithoutImprovement = 0;
+            using var tracker = new EpochTracker(_settings.Epochs, _settings.EarlyStoppingPatience, progress);
             for (int epoch = 1; epoch <= _settings.Epochs; epoch++)
             {
                 var clock = Stopwatch.StartNew();
@@ -93,23 +91,10 @@ namespace Microsoft.ML.SeqAutoencoder.Training
                 }
 
                 double? validationLoss = validation.Length > 0 ? Evaluate(network, inputs, future, validation, checkAlive) : null;
-                double monitored = validationLoss ?? trainingLoss;
-                bool isBest = monitored < bestLoss;
-                if (isBest)
-                {
-                    bestLoss = monitored;
-                    epochsWithoutImprovement = 0;
-                    best.Snapshot(network);
-                }
-                else
-                {
-                    epochsWithoutImprovement++;
-                }
-                progress?.Invoke(new EpochProgress(epoch, _settings.Epochs, trainingLoss, validationLoss, clock.Elapsed.TotalSeconds, isBest));
-                if (_settings.EarlyStoppingPatience > 0 && epochsWithoutImprovement >= _settings.EarlyStoppingPatience)
+                if (tracker.EndEpoch(network, epoch, trainingLoss, validationLoss, clock.Elapsed))
                     break;
             }
-            best.Restore(network);
+            tracker.RestoreBest(network);
             network.eval();
         }
 

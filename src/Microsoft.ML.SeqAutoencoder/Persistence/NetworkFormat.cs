@@ -1,0 +1,118 @@
+using System;
+using System.IO;
+using System.Text;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.SeqAutoencoder.Persistence
+{
+    /// <summary>
+    /// What this library's network formats share: a signature and a format version, an architecture written by
+    /// the format itself (usually starting with the encoder's shape), then the state dict as a
+    /// <see cref="StateDictBlock"/>. Reading turns every kind of damage (foreign data, truncation, an impossible
+    /// architecture, weights that do not fit it) into an <see cref="InvalidDataException"/> naming the model kind.
+    /// </summary>
+    internal sealed class NetworkFormat
+    {
+        private const int MaxLayers = 64;
+        private const int MaxSize = 1 << 20;
+
+        private readonly uint _magic;
+        private readonly int _version;
+        private readonly string _kind;
+
+        /// <param name="magic">The first four bytes of the format.</param>
+        /// <param name="version">The only format version this library writes and reads.</param>
+        /// <param name="kind">The model kind in error messages, e.g. "sequence autoencoder".</param>
+        public NetworkFormat(uint magic, int version, string kind)
+        {
+            _magic = magic;
+            _version = version;
+            _kind = kind;
+        }
+
+        /// <summary>Writes the signature, the version, the architecture (<paramref name="writeArchitecture"/>) and the state dict.</summary>
+        public void Write(Stream stream, nn.Module network, Action<BinaryWriter> writeArchitecture)
+        {
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            writer.Write(_magic);
+            writer.Write(_version);
+            writeArchitecture(writer);
+            StateDictBlock.Write(writer, network);
+        }
+
+        /// <summary>
+        /// Reads what <see cref="Write"/> wrote: checks signature and version, reads the architecture with
+        /// <paramref name="readArchitecture"/>, verifies the state dict, builds the network with
+        /// <paramref name="create"/> and loads the weights into it (disposing it if they do not fit).
+        /// </summary>
+        public TNetwork Read<TArchitecture, TNetwork>(Stream stream, Func<BinaryReader, TArchitecture> readArchitecture,
+            Func<TArchitecture, TNetwork> create)
+            where TNetwork : nn.Module
+        {
+            TArchitecture architecture;
+            byte[] weights;
+            try
+            {
+                using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+                if (reader.ReadUInt32() != _magic)
+                    throw Corrupt($"it does not start with the {_kind} signature");
+                int version = reader.ReadInt32();
+                if (version != _version)
+                    throw Corrupt($"format version {version} is not supported (this library reads version {_version})");
+                architecture = readArchitecture(reader);
+                weights = StateDictBlock.Read(reader, Corrupt);
+            }
+            catch (EndOfStreamException e)
+            {
+                throw new InvalidDataException($"The {_kind} model is truncated.", e);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                throw new InvalidDataException($"The {_kind} model holds an invalid architecture: {e.Message}", e);
+            }
+
+            TNetwork network = create(architecture);
+            try
+            {
+                StateDictBlock.Load(network, weights);
+                return network;
+            }
+            catch (Exception e) when (e is not InvalidDataException)
+            {
+                network.Dispose();
+                throw new InvalidDataException($"The {_kind} weights do not match its architecture or are damaged: {e.Message}", e);
+            }
+        }
+
+        /// <summary>Writes the encoder's shape: F, the number of layers and each hidden size, the encoding size.</summary>
+        public static void WriteEncoderShape(BinaryWriter writer, int featuresPerStep, int[] hiddenSizes, int encodingSize)
+        {
+            writer.Write(featuresPerStep);
+            writer.Write(hiddenSizes.Length);
+            foreach (int size in hiddenSizes)
+                writer.Write(size);
+            writer.Write(encodingSize);
+        }
+
+        /// <summary>Reads what <see cref="WriteEncoderShape"/> wrote, each value checked.</summary>
+        public (int FeaturesPerStep, int[] HiddenSizes, int EncodingSize) ReadEncoderShape(BinaryReader reader)
+        {
+            int features = CheckSize(reader.ReadInt32(), "features per step");
+            int layers = reader.ReadInt32();
+            if (layers <= 0 || layers > MaxLayers)
+                throw Corrupt($"{layers} encoder layers is out of range");
+            var hidden = new int[layers];
+            for (int i = 0; i < layers; i++)
+                hidden[i] = CheckSize(reader.ReadInt32(), "hidden size");
+            int encoding = CheckSize(reader.ReadInt32(), "encoding size");
+            return (features, hidden, encoding);
+        }
+
+        /// <summary><paramref name="value"/> when it is a plausible size, else the "not a valid model" exception.</summary>
+        public int CheckSize(int value, string what)
+            => value > 0 && value <= MaxSize ? value : throw Corrupt($"{what} {value} is out of range");
+
+        private InvalidDataException Corrupt(string why)
+            => new InvalidDataException($"Not a valid {_kind} model: {why}.");
+    }
+}

@@ -1,0 +1,59 @@
+using System;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.SeqAutoencoder.Training
+{
+    /// <summary>
+    /// The end-of-epoch bookkeeping both trainers share: the monitored loss (validation when there is a validation
+    /// split, else training), a snapshot of the best epoch's weights, patience for early stopping and the progress
+    /// report. Owns the snapshot: dispose it.
+    /// </summary>
+    internal sealed class EpochTracker : IDisposable
+    {
+        private readonly int _epochs;
+        private readonly int _patience;
+        private readonly Action<EpochProgress> _progress;
+        private readonly BestWeights _best = new BestWeights();
+        private double _bestLoss = double.PositiveInfinity;
+        private int _epochsWithoutImprovement;
+
+        /// <param name="epochs">Number of epochs planned (for the progress report).</param>
+        /// <param name="patience">Epochs without improvement before stopping; 0 never stops early.</param>
+        /// <param name="progress">Told about every epoch; may be null.</param>
+        public EpochTracker(int epochs, int patience, Action<EpochProgress> progress)
+        {
+            _epochs = epochs;
+            _patience = patience;
+            _progress = progress;
+        }
+
+        /// <summary>
+        /// Records epoch <paramref name="epoch"/>: snapshots <paramref name="network"/> when its monitored loss is the
+        /// best so far, otherwise counts the epoch toward the patience if <paramref name="countsTowardPatience"/>,
+        /// reports progress, and returns whether training should stop now.
+        /// </summary>
+        public bool EndEpoch(nn.Module network, int epoch, double trainingLoss, double? validationLoss, TimeSpan elapsed,
+            bool countsTowardPatience = true)
+        {
+            double monitored = validationLoss ?? trainingLoss;
+            bool isBest = monitored < _bestLoss;
+            if (isBest)
+            {
+                _bestLoss = monitored;
+                _epochsWithoutImprovement = 0;
+                _best.Snapshot(network);
+            }
+            else if (countsTowardPatience)
+            {
+                _epochsWithoutImprovement++;
+            }
+            _progress?.Invoke(new EpochProgress(epoch, _epochs, trainingLoss, validationLoss, elapsed.TotalSeconds, isBest));
+            return _patience > 0 && _epochsWithoutImprovement >= _patience;
+        }
+
+        /// <summary>Puts the best epoch's weights back into <paramref name="network"/>.</summary>
+        public void RestoreBest(nn.Module network) => _best.Restore(network);
+
+        public void Dispose() => _best.Dispose();
+    }
+}
