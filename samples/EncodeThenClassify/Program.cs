@@ -32,7 +32,7 @@ var split = mlContext.Data.TrainTestSplit(data, testFraction: 0.3, seed: 1);
 Console.WriteLine($"Loaded {data.GetColumn<float>(nameof(Heartbeat.Label)).Count()} beats of {Heartbeat.Steps} steps from {path}");
 
 Console.WriteLine("Training the autoencoder on the training beats (labels unused):");
-using SequenceEncodingTransformer encoder = mlContext.Transforms.EncodeSequences(new SequenceAutoencoderOptions
+using SequenceEncodingTransformer encoder = mlContext.Transforms.EncodeSequences(new SequenceEncodingOptions
 {
     InputColumnName = nameof(Heartbeat.Values),
     OutputColumnName = "Encoding",

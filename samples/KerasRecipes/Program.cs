@@ -7,7 +7,7 @@ using Microsoft.ML.SeqAutoencoder;
 using Microsoft.ML.SeqAutoencoder.Samples;
 using ScottPlot;
 
-// The recipes of the Keras LSTM-autoencoder tutorials, each a few lines of SequenceAutoencoderOptions:
+// The recipes of the Keras LSTM-autoencoder tutorials, each a few lines of SequenceEncodingOptions:
 // reconstruction, reverse reconstruction, prediction (output length ≠ input length), composite,
 // conditional decoder, one-to-many decoding of an encoding, and the trained encoder reused alone.
 // Data: noisy sine waves of random frequency, phase and amplitude, made here with a fixed seed. Each recipe
@@ -37,7 +37,7 @@ int epochs = arguments.EpochsOr(full: 40, quick: 1);
 Console.WriteLine($"{train.Count} training and {test.Count} held-out sine waves of {InputSteps} (+{FutureSteps} future) steps; {epochs} epochs per recipe.");
 
 // Shared network size; each recipe sets only what makes it that recipe.
-SequenceAutoencoderOptions Recipe(string input) => new SequenceAutoencoderOptions
+SequenceEncodingOptions Recipe(string input) => new SequenceEncodingOptions
 {
     InputColumnName = input, EncodingSize = 8, HiddenSizes = new[] { 32 }, Epochs = epochs, Seed = 1,
 };

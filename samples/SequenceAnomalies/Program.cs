@@ -44,14 +44,14 @@ IDataView trainData = mlContext.Data.LoadFromEnumerable(train, schema);
 IDataView testData = mlContext.Data.LoadFromEnumerable(test, schema);
 Console.WriteLine($"Training on {train.Count} normal beats; testing on {testNormal.Count} normal and {test.Count - testNormal.Count} anomalous beats.");
 
-var options = new LstmAutoencoderAnomalyOptions
+var options = new SequenceAnomalyOptions
 {
     FeatureColumnName = nameof(Beat.Features),
     EncodingSize = 16,
     HiddenSizes = new[] { 32 },
     Epochs = epochs,
-    ScoringMethod = AnomalyScoringMethod.ReconstructionError,
-    ThresholdMethod = AnomalyThresholdMethod.Quantile,
+    ScoringMethod = SequenceAnomalyScoringMethod.ReconstructionError,
+    ThresholdMethod = SequenceAnomalyThresholdMethod.Quantile,
     ThresholdQuantile = 0.99,
     Seed = 1,
 };
@@ -75,13 +75,13 @@ void Report(string name, IDataView view)
 }
 Report("Threshold 0.5 (the learned one)", scored);
 // Score = raw / (raw + learned threshold): 0.4 flags rows whose raw score is above 2/3 of the learned threshold.
-var sensitive = mlContext.AnomalyDetection.ChangeLstmAutoencoderThreshold(model, 0.4f);
+var sensitive = mlContext.AnomalyDetection.ChangeSequenceAnomalyThreshold(model, 0.4f);
 Report("Threshold 0.4 (more sensitive)", sensitive.Transform(testData));
 
 // Per-step errors from the anomaly model; reconstructions, for the plot, from an encoder trained with the
 // same network options on the same normal beats (the anomaly model does not output its reconstruction).
 using var stepErrors = mlContext.Transforms.ComputeSequenceStepErrors(model.Model, "StepErrors", nameof(Beat.Features)).Fit(testData);
-using var reconstructor = mlContext.Transforms.EncodeSequences(new SequenceAutoencoderOptions
+using var reconstructor = mlContext.Transforms.EncodeSequences(new SequenceEncodingOptions
 {
     InputColumnName = nameof(Beat.Features),
     EncodingSize = options.EncodingSize,

@@ -14,7 +14,7 @@ using ScottPlot;
 // look like (samples/data/sensor.csv: 4000 steps, clean until step 2000, then five injected anomalies),
 // then scores every step of the series by the reconstruction error of the window ending there, with a
 // p-value against held-out training windows. The same detector then runs one row at a time
-// (SequenceAnomalyEngine), as on a live feed. Plots signal, score, threshold and alerts (streaming-anomalies.png).
+// (TimeSeriesAnomalyEngine), as on a live feed. Plots signal, score, threshold and alerts (streaming-anomalies.png).
 // Usage: dotnet run -c Release --project samples/StreamingAnomalies [-- --epochs N] [--quick] [--out DIR]
 
 var arguments = SampleArguments.Parse(args, "StreamingAnomalies");
@@ -31,14 +31,14 @@ var rows = File.ReadLines(SampleArguments.DataPath("sensor.csv")).Skip(1)
 var mlContext = new MLContext(seed: 1);
 mlContext.Log += (_, e) =>
 {
-    if (e.Kind == ChannelMessageKind.Info && e.Source.StartsWith(nameof(SequenceAnomalyEstimator), StringComparison.Ordinal))
+    if (e.Kind == ChannelMessageKind.Info && e.Source.StartsWith(nameof(TimeSeriesAnomalyEstimator), StringComparison.Ordinal))
         Console.WriteLine($"  {e.RawMessage}");
 };
 IDataView history = mlContext.Data.LoadFromEnumerable(rows.Take(TrainSteps));
 IDataView series = mlContext.Data.LoadFromEnumerable(rows);
 Console.WriteLine($"Training the detector on the first {TrainSteps} of {rows.Count} steps (no anomalies there):");
 
-var options = new SequenceAnomalyDetectorOptions
+var options = new TimeSeriesAnomalyOptions
 {
     InputColumnName = nameof(SensorReading.Value),
     OutputColumnName = "Prediction",
@@ -50,7 +50,7 @@ var options = new SequenceAnomalyDetectorOptions
     Epochs = arguments.EpochsOr(full: 15, quick: 1),
     Seed = 1,
 };
-using SequenceAnomalyDetector detector = mlContext.Transforms.DetectAnomalyBySequenceAutoencoder(options).Fit(history);
+using TimeSeriesAnomalyDetector detector = mlContext.Transforms.DetectAnomalyBySequenceAutoencoder(options).Fit(history);
 
 // Batch scoring of the whole series: Prediction = [Alert, Raw Score, P-Value] per step.
 double[][] predictions = detector.Transform(series).GetColumn<double[]>("Prediction").ToArray();
@@ -66,7 +66,7 @@ Console.WriteLine($"Alerts after step {TrainSteps}: {alerts.Length} steps; {caug
 // only the last WindowSize − 1 steps, so it starts WindowSize − 1 steps before the part it is compared on.
 int compared = arguments.Quick ? 200 : rows.Count - TrainSteps;
 int feedStart = rows.Count - compared - (detector.WindowSize - 1);
-SequenceAnomalyEngine engine = detector.CreateOnlineEngine();
+TimeSeriesAnomalyEngine engine = detector.CreateOnlineEngine();
 var clock = Stopwatch.StartNew();
 int sameAlert = 0;
 double maxDifference = 0;

@@ -8,9 +8,9 @@ namespace Microsoft.ML.SeqAutoencoder.Cli
     /// <summary>The command-line options, one place, with the library's defaults.</summary>
     internal static class CliOptions
     {
-        private static readonly SequenceAutoencoderOptions _encoderDefaults = new SequenceAutoencoderOptions();
-        private static readonly LstmAutoencoderAnomalyOptions _anomalyDefaults = new LstmAutoencoderAnomalyOptions();
-        private static readonly SequenceAnomalyDetectorOptions _seriesDefaults = new SequenceAnomalyDetectorOptions();
+        private static readonly SequenceEncodingOptions _encoderDefaults = new SequenceEncodingOptions();
+        private static readonly SequenceAnomalyOptions _anomalyDefaults = new SequenceAnomalyOptions();
+        private static readonly TimeSeriesAnomalyOptions _seriesDefaults = new TimeSeriesAnomalyOptions();
 
         // Input and output.
         public static readonly Argument<string> Input = new Argument<string>("input") { Description = "CSV file: a header row, then one row per sequence (or per time step with --window)." };
@@ -26,7 +26,7 @@ namespace Microsoft.ML.SeqAutoencoder.Cli
         public static readonly Option<string> Plot = new Option<string>("--plot", "-p") { Description = "Also write a PNG plot of scores and alerts here." };
         public static readonly Option<float> Threshold = new Option<float>("--threshold") { Description = "Per-sequence models: alert when Score > this (0.5 = the threshold learned in training; lower flags more).", DefaultValueFactory = _ => 0.5f };
 
-        // Network and training (SequenceAutoencoderTrainingOptions).
+        // Network and training (SequenceAutoencoderOptions).
         public static readonly Option<int> EncodingSize = new Option<int>("--encoding-size") { Description = "Length of the encoding.", DefaultValueFactory = _ => _encoderDefaults.EncodingSize };
         public static readonly Option<string> HiddenSizes = new Option<string>("--hidden-sizes") { Description = "Stacked LSTM layer sizes, comma-separated.", DefaultValueFactory = _ => string.Join(",", _encoderDefaults.HiddenSizes) };
         public static readonly Option<SequenceAutoencoderMode> Mode = new Option<SequenceAutoencoderMode>("--mode") { Description = "Reconstruction, Prediction (forecast the last --prediction-length steps of each row) or Composite.", DefaultValueFactory = _ => _encoderDefaults.Mode };
@@ -43,19 +43,19 @@ namespace Microsoft.ML.SeqAutoencoder.Cli
         public static readonly Option<float> Dropout = new Option<float>("--dropout") { Description = "Dropout between stacked LSTM layers.", DefaultValueFactory = _ => _encoderDefaults.Dropout };
         public static readonly Option<int> Seed = new Option<int>("--seed") { Description = "Random seed: two runs with one seed train identical models.", DefaultValueFactory = _ => 1 };
 
-        // Per-sequence anomaly detection (LstmAutoencoderAnomalyOptions).
-        public static readonly Option<AnomalyScoringMethod> Scoring = new Option<AnomalyScoringMethod>("--scoring") { Description = "Per-sequence detection: ReconstructionError or Mahalanobis (EncDec-AD).", DefaultValueFactory = _ => _anomalyDefaults.ScoringMethod };
-        public static readonly Option<AnomalyThresholdMethod> ThresholdMethod = new Option<AnomalyThresholdMethod>("--threshold-method") { Description = "Per-sequence detection: Quantile or MeanPlusKStd of held-out normal scores.", DefaultValueFactory = _ => _anomalyDefaults.ThresholdMethod };
+        // Per-sequence anomaly detection (SequenceAnomalyOptions).
+        public static readonly Option<SequenceAnomalyScoringMethod> Scoring = new Option<SequenceAnomalyScoringMethod>("--scoring") { Description = "Per-sequence detection: ReconstructionError or Mahalanobis (EncDec-AD).", DefaultValueFactory = _ => _anomalyDefaults.ScoringMethod };
+        public static readonly Option<SequenceAnomalyThresholdMethod> ThresholdMethod = new Option<SequenceAnomalyThresholdMethod>("--threshold-method") { Description = "Per-sequence detection: Quantile or MeanPlusKStd of held-out normal scores.", DefaultValueFactory = _ => _anomalyDefaults.ThresholdMethod };
         public static readonly Option<double> ThresholdQuantile = new Option<double>("--threshold-quantile") { Description = "Quantile of held-out scores used as the threshold.", DefaultValueFactory = _ => _anomalyDefaults.ThresholdQuantile };
         public static readonly Option<double> ThresholdK = new Option<double>("--threshold-k") { Description = "k in mean + k·std.", DefaultValueFactory = _ => _anomalyDefaults.ThresholdK };
         public static readonly Option<double> ScoreHoldOutFraction = new Option<double>("--score-hold-out-fraction") { Description = "Per-sequence detection: share of rows held out to fit the error distribution and threshold.", DefaultValueFactory = _ => _anomalyDefaults.ScoreHoldOutFraction };
 
-        // Time series (SequenceAnomalyDetectorOptions).
+        // Time series (TimeSeriesAnomalyOptions).
         public static readonly Option<int> Stride = new Option<int>("--stride") { Description = "Time series: steps between training windows.", DefaultValueFactory = _ => _seriesDefaults.Stride };
         public static readonly Option<double> Confidence = new Option<double>("--confidence") { Description = "Time series: alert when the p-value is below 1 - confidence/100.", DefaultValueFactory = _ => _seriesDefaults.Confidence };
         public static readonly Option<double> HoldOutFraction = new Option<double>("--hold-out-fraction") { Description = "Time series: share of the last training windows held out as the null distribution.", DefaultValueFactory = _ => _seriesDefaults.HoldOutFraction };
 
-        public static void ApplyTraining(SequenceAutoencoderTrainingOptions options, ParseResult result)
+        public static void ApplyTraining(SequenceAutoencoderOptions options, ParseResult result)
         {
             options.FeaturesPerStep = result.GetValue(FeaturesPerStep);
             options.EncodingSize = result.GetValue(EncodingSize);

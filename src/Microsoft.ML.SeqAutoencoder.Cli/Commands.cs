@@ -62,11 +62,11 @@ namespace Microsoft.ML.SeqAutoencoder.Cli
             switch (task)
             {
                 case ModelTask.Encode:
-                    var encoder = new SequenceAutoencoderOptions { InputColumnName = ModelBundle.FeaturesColumn, OutputColumnName = "Encoding" };
+                    var encoder = new SequenceEncodingOptions { InputColumnName = ModelBundle.FeaturesColumn, OutputColumnName = "Encoding" };
                     CliOptions.ApplyTraining(encoder, result);
                     return mlContext.Transforms.EncodeSequences(encoder).Fit(data);
                 case ModelTask.Detect:
-                    var detector = new LstmAutoencoderAnomalyOptions
+                    var detector = new SequenceAnomalyOptions
                     {
                         FeatureColumnName = ModelBundle.FeaturesColumn,
                         ScoringMethod = result.GetValue(CliOptions.Scoring),
@@ -76,11 +76,11 @@ namespace Microsoft.ML.SeqAutoencoder.Cli
                         ScoreHoldOutFraction = result.GetValue(CliOptions.ScoreHoldOutFraction),
                     };
                     CliOptions.ApplyTraining(detector, result);
-                    if (detector.ThresholdMethod == AnomalyThresholdMethod.FBetaOptimal)
+                    if (detector.ThresholdMethod == SequenceAnomalyThresholdMethod.FBetaOptimal)
                         throw new CliException("--threshold-method FBetaOptimal needs labeled validation data, which the tool does not take; use Quantile or MeanPlusKStd.");
                     return mlContext.AnomalyDetection.Trainers.LstmAutoencoder(detector).Fit(data);
                 default:
-                    var series = new SequenceAnomalyDetectorOptions
+                    var series = new TimeSeriesAnomalyOptions
                     {
                         InputColumnName = ModelBundle.FeaturesColumn,
                         OutputColumnName = PredictionColumn,
@@ -186,7 +186,7 @@ namespace Microsoft.ML.SeqAutoencoder.Cli
                 if (!(threshold > 0 && threshold < 1))
                     throw new CliException("--threshold must be between 0 and 1.");
                 if (threshold != 0.5f)
-                    model = mlContext.AnomalyDetection.ChangeLstmAutoencoderThreshold(model, threshold);
+                    model = mlContext.AnomalyDetection.ChangeSequenceAnomalyThreshold(model, threshold);
                 IDataView scored = model.Transform(FeatureData.Create(mlContext, FeatureData.ReadSequences(table, columns, settings.FeaturesPerStep)));
                 detection.Scores = scored.GetColumn<float>("Score").Select(s => (double)s).ToArray();
                 detection.Alerts = scored.GetColumn<bool>("PredictedLabel").ToArray();

@@ -18,7 +18,7 @@ namespace Microsoft.ML.SeqAutoencoder.Cli
         private static partial Regex EpochLine();
 
         // The library's training stages: their Info lines (what is trained, held-out scores) are shown too.
-        private static readonly string[] _sources = { "SequenceEncodingEstimator", "LstmAutoencoderAnomaly", "SequenceAnomalyEstimator" };
+        private static readonly string[] _sources = { "SequenceEncodingEstimator", "LstmAutoencoderAnomaly", "TimeSeriesAnomalyEstimator" };
 
         public static T Run<T>(MLContext mlContext, string title, Func<T> train)
         {

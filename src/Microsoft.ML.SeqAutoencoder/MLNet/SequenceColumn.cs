@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.SeqAutoencoder.Torch;
 
 namespace Microsoft.ML.SeqAutoencoder.MLNet
 {
@@ -29,9 +31,8 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
 
         private string Expected => MaximumSteps == 1
             ? $"vector of Single with {FeaturesPerStep} values"
-            : MinimumSteps > 1
-                ? $"vector of Single with a multiple of {FeaturesPerStep} values (whole steps of {FeaturesPerStep} features), at least {MinimumSteps} steps"
-                : $"vector of Single with a multiple of {FeaturesPerStep} values (whole steps of {FeaturesPerStep} features)";
+            : $"vector of Single with a multiple of {FeaturesPerStep} values (whole steps of {FeaturesPerStep} features), " +
+              $"at least {MinimumSteps} step{(MinimumSteps == 1 ? "" : "s")}";
 
         private bool Fits(int length)
             => length % FeaturesPerStep == 0 && length / FeaturesPerStep >= MinimumSteps && length / FeaturesPerStep <= MaximumSteps;
@@ -60,27 +61,51 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
         }
 
         /// <summary>
-        /// Reads the current row into a new dense array and checks it: whole steps, enough of them, all finite.
-        /// <paramref name="row"/> is the row's position, for the message.
+        /// Reads the column of every row of <paramref name="data"/> into one <see cref="SequenceSet"/> whose last
+        /// <paramref name="targetSteps"/> steps per row are its forecast target, checking each row (whole steps, enough of
+        /// them, finite) and naming the row when one is not. When <paramref name="select"/> is given it is bound to the
+        /// same cursor, with the columns <paramref name="alsoRead"/> active, and decides for each row whether it is kept
+        /// (a classifier skips rows whose label is missing and records the label of the others). This is the one
+        /// routine that reads a sequence column into memory.
         /// </summary>
-        public float[] Read(IExceptionContext ectx, ValueGetter<VBuffer<float>> getter, ref VBuffer<float> buffer, long row)
+        public SequenceSet ReadAll(IExceptionContext ectx, IDataView data, int targetSteps,
+            IEnumerable<DataViewSchema.Column> alsoRead = null, Func<DataViewRow, Func<bool>> select = null)
         {
-            getter(ref buffer);
-            return Read(ectx, in buffer, row);
+            int index = Check(ectx, data.Schema, out _);
+            var set = new SequenceSet(FeaturesPerStep, targetSteps);
+            var columns = new List<DataViewSchema.Column> { data.Schema[index] };
+            if (alsoRead != null)
+                columns.AddRange(alsoRead);
+            using var cursor = data.GetRowCursor(columns);
+            var getter = cursor.GetGetter<VBuffer<float>>(data.Schema[index]);
+            Func<bool> keep = select?.Invoke(cursor);
+            var value = default(VBuffer<float>);
+            float[] scratch = null;
+            while (cursor.MoveNext())
+            {
+                if (keep != null && !keep())
+                    continue;
+                getter(ref value);
+                set.Add(Read(ectx, in value, cursor.Position, ref scratch));
+            }
+            return set;
         }
 
         /// <summary>
-        /// Copies <paramref name="value"/> into a new dense array and checks it: whole steps, enough of them, all
-        /// finite. <paramref name="row"/> is the row's position for the message, or negative when unknown.
+        /// Checks <paramref name="value"/> (whole steps, enough of them, all finite) and returns its values, densified into
+        /// <paramref name="scratch"/> (grown when needed). <paramref name="row"/> is the row's position for the message, or
+        /// negative when unknown.
         /// </summary>
-        public float[] Read(IExceptionContext ectx, in VBuffer<float> value, long row)
+        public ReadOnlySpan<float> Read(IExceptionContext ectx, in VBuffer<float> value, long row, ref float[] scratch)
         {
             int length = value.Length;
             int f = FeaturesPerStep;
             string where = row >= 0 ? $"Column '{Name}', row {row}" : $"Column '{Name}'";
             if (!Fits(length))
                 throw ectx.Except($"{where}: expected a {Expected}; found {length} values.");
-            var values = new float[length];
+            if (scratch is null || scratch.Length < length)
+                scratch = new float[Math.Max(length, scratch?.Length * 2 ?? 0)];
+            var values = scratch.AsSpan(0, length);
             value.CopyTo(values);
             for (int i = 0; i < values.Length; i++)
             {

@@ -1,28 +1,25 @@
 using System;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using Microsoft.ML.SeqAutoencoder.Scoring;
+using Microsoft.ML.SeqAutoencoder.Torch;
 
 namespace Microsoft.ML.SeqAutoencoder.MLNet
 {
     /// <summary>
-    /// Row-at-a-time scoring for <see cref="PredictionEngine{TSrc, TDst}"/> and row-to-row mappers: the
-    /// network runs once per input row (keyed by its position) however many outputs are read, and not at
-    /// all when none is.
+    /// Row-at-a-time scoring for <see cref="PredictionEngine{TSrc, TDst}"/> and row-to-row mappers: the network runs
+    /// once per input row (keyed by its position) however many outputs are read, and not at all when none is.
     /// </summary>
     internal sealed class SequenceRowMapper : IRowMapper
     {
         private readonly IHost _host;
-        private readonly SequenceOutputBinding _binding;
+        private readonly SequenceBinding _binding;
         private readonly ITransformer _parent;
-        private readonly Action<ModelSaveContext> _save;
 
-        public SequenceRowMapper(IHost host, SequenceOutputBinding binding, ITransformer parent, Action<ModelSaveContext> save)
+        public SequenceRowMapper(IHost host, SequenceBinding binding, ITransformer parent)
         {
             _host = host;
             _binding = binding;
             _parent = parent;
-            _save = save;
         }
 
         public DataViewSchema.DetachedColumn[] GetOutputColumns() => _binding.Columns;
@@ -48,15 +45,17 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
                 return getters;
 
             var inputGetter = input.GetGetter<VBuffer<float>>(input.Schema[_binding.InputIndex]);
-            var buffer = default(VBuffer<float>);
+            var value = default(VBuffer<float>);
+            float[] scratch = null;
             long position = -1;
-            ScoredSequence scored = null;
-            var row = new float[1][];
-            ScoredSequence Current()
+            float[][] scored = null;
+            float[][] Current()
             {
                 if (position != input.Position || scored is null)
                 {
-                    row[0] = _binding.Input.Read(_host, inputGetter, ref buffer, input.Position);
+                    inputGetter(ref value);
+                    SequenceSet row = _binding.NewSet();
+                    row.Add(_binding.Input.Read(_host, in value, input.Position, ref scratch));
                     scored = _binding.Score(row, active)[0];
                     position = input.Position;
                 }
@@ -71,7 +70,7 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
             return getters;
         }
 
-        void ICanSaveModel.Save(ModelSaveContext ctx) => _save(ctx);
+        void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)_parent).Save(ctx);
 
         public ITransformer GetTransformer() => _parent;
     }

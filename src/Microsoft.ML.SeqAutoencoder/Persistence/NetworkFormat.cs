@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Text;
+using Microsoft.ML.SeqAutoencoder.Torch;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.SeqAutoencoder.Persistence
@@ -66,10 +67,6 @@ namespace Microsoft.ML.SeqAutoencoder.Persistence
             {
                 throw new InvalidDataException($"The {_kind} model is truncated.", e);
             }
-            catch (ArgumentOutOfRangeException e)
-            {
-                throw new InvalidDataException($"The {_kind} model holds an invalid architecture: {e.Message}", e);
-            }
 
             TNetwork network = create(architecture);
             try
@@ -85,16 +82,16 @@ namespace Microsoft.ML.SeqAutoencoder.Persistence
         }
 
         /// <summary>Writes the encoder's shape: F, the number of layers and each hidden size, the encoding size.</summary>
-        public static void WriteEncoderShape(BinaryWriter writer, int featuresPerStep, int[] hiddenSizes, int encodingSize)
+        public static void WriteEncoderShape(BinaryWriter writer, EncoderShape shape)
         {
-            writer.Write(featuresPerStep);
-            writer.Write(hiddenSizes.Length);
-            foreach (int size in hiddenSizes)
+            writer.Write(shape.FeaturesPerStep);
+            writer.Write(shape.HiddenSizes.Length);
+            foreach (int size in shape.HiddenSizes)
                 writer.Write(size);
-            writer.Write(encodingSize);
+            writer.Write(shape.EncodingSize);
         }
 
-        /// <summary>Reads what <see cref="WriteEncoderShape"/> wrote, each value checked.</summary>
+        /// <summary>Reads what <see cref="WriteEncoderShape"/> wrote, each value checked (the dropout is written by each format after its own fields).</summary>
         public (int FeaturesPerStep, int[] HiddenSizes, int EncodingSize) ReadEncoderShape(BinaryReader reader)
         {
             int features = CheckSize(reader.ReadInt32(), "features per step");
@@ -108,11 +105,16 @@ namespace Microsoft.ML.SeqAutoencoder.Persistence
             return (features, hidden, encoding);
         }
 
+        /// <summary><paramref name="value"/> when it is a dropout probability in [0, 1), else the "not a valid model" exception.</summary>
+        public float CheckDropout(float value)
+            => value >= 0 && value < 1 ? value : throw Corrupt($"dropout {value} is out of range");
+
         /// <summary><paramref name="value"/> when it is a plausible size, else the "not a valid model" exception.</summary>
         public int CheckSize(int value, string what)
             => value > 0 && value <= MaxSize ? value : throw Corrupt($"{what} {value} is out of range");
 
-        private InvalidDataException Corrupt(string why)
+        /// <summary>The exception for a model whose content makes no sense.</summary>
+        public InvalidDataException Corrupt(string why)
             => new InvalidDataException($"Not a valid {_kind} model: {why}.");
     }
 }

@@ -1,33 +1,28 @@
 using System.Collections.Generic;
-using Microsoft.ML.SeqAutoencoder.Scoring;
-using Microsoft.ML.SeqAutoencoder.Training;
+using Microsoft.ML.SeqAutoencoder.Torch;
 
 namespace Microsoft.ML.SeqAutoencoder.TimeSeries
 {
     /// <summary>
-    /// Turns windows of W steps into detector outputs: the raw score is a reconstruction error in
-    /// standardized units (<see cref="WindowScoreKind"/>), the p-value its empirical tail probability among the
-    /// held-out training scores, and the alert whether that p-value is below 1 − confidence/100.
+    /// Turns windows of W steps into detector outputs: the raw score is the window's mean squared reconstruction error
+    /// in standardized units, the p-value its empirical tail probability among the held-out training scores, and the
+    /// alert whether that p-value is below 1 − confidence/100.
     /// </summary>
     internal sealed class WindowScorer
     {
         /// <summary>What rows before the first full window get: no alert, score 0, p-value 1.</summary>
         public static readonly DetectorOutput WarmUp = new DetectorOutput(false, 0, 1);
 
-        private readonly float[] _std;
         private readonly double[] _nullScores;
 
         /// <param name="model">The fitted network (Reconstruction mode).</param>
         /// <param name="windowSize">W.</param>
-        /// <param name="kind">How a window's error is summarized.</param>
         /// <param name="nullScores">Raw scores of the held-out training windows, sorted ascending.</param>
         /// <param name="confidence">Confidence in percent.</param>
-        public WindowScorer(SequenceAutoencoderModel model, int windowSize, WindowScoreKind kind, double[] nullScores, double confidence)
+        public WindowScorer(SequenceAutoencoderModel model, int windowSize, double[] nullScores, double confidence)
         {
             Model = model;
             WindowSize = windowSize;
-            Kind = kind;
-            _std = model.FeatureStd;
             _nullScores = nullScores;
             Confidence = confidence;
         }
@@ -38,8 +33,6 @@ namespace Microsoft.ML.SeqAutoencoder.TimeSeries
 
         public int FeaturesPerStep => Model.Architecture.FeaturesPerStep;
 
-        public WindowScoreKind Kind { get; }
-
         public double Confidence { get; }
 
         /// <summary>The held-out raw scores, sorted ascending (do not modify).</summary>
@@ -49,30 +42,27 @@ namespace Microsoft.ML.SeqAutoencoder.TimeSeries
         public double Alpha => 1 - Confidence / 100;
 
         /// <summary>
-        /// Raw scores of <paramref name="windows"/> (W·F values each), in one forward pass. A lone window is
-        /// scored in a batch of two (itself twice): for a batch of one, libtorch's CPU kernels take a
-        /// matrix-vector path whose rounding differs (about 1e-6 relative, measured), while from two rows up a
-        /// window's result does not depend on the batch it is in. This keeps the online engine, which scores
-        /// one window at a time, bit-identical to the batched view.
+        /// Raw scores of the windows at <paramref name="indices"/> of <paramref name="windows"/> (all when null; W steps
+        /// each), in one forward pass. A lone window is scored in a batch of two (itself twice): for a batch of one,
+        /// libtorch's CPU kernels take a matrix-vector path whose rounding differs (about 1e-6 relative, measured),
+        /// while from two rows up a window's result does not depend on the batch it is in. This keeps the online
+        /// engine, which scores one window at a time, bit-identical to the batched view.
         /// </summary>
-        public double[] RawScores(IReadOnlyList<float[]> windows)
+        public double[] RawScores(SequenceSet windows, IReadOnlyList<int> indices = null)
         {
-            var scores = new double[windows.Count];
-            if (windows.Count == 0)
+            indices ??= windows.All();
+            var scores = new double[indices.Count];
+            if (scores.Length == 0)
                 return scores;
-            var set = new SequenceSet(FeaturesPerStep);
-            foreach (float[] window in windows)
-                set.Add(window);
-            if (windows.Count == 1)
-                set.Add(windows[0]);
-            var outputs = Model.Run(set, set.Count, reconstruct: true, forecast: false);
+            IReadOnlyList<int> batch = indices.Count == 1 ? new[] { indices[0], indices[0] } : indices;
+            SequenceOutputs[] outputs = Model.Run(windows, batch.Count, SequenceOutputKinds.Errors, batch);
             for (int i = 0; i < scores.Length; i++)
-                scores[i] = RawScore(windows[i], outputs[i].Reconstruction);
+                scores[i] = outputs[i].MeanSquaredError();
             return scores;
         }
 
-        /// <summary>The outputs for <paramref name="windows"/>, in one forward pass.</summary>
-        public DetectorOutput[] Score(IReadOnlyList<float[]> windows)
+        /// <summary>The outputs for every window of <paramref name="windows"/>, in one forward pass.</summary>
+        public DetectorOutput[] Score(SequenceSet windows)
         {
             double[] raw = RawScores(windows);
             var outputs = new DetectorOutput[raw.Length];
@@ -101,19 +91,6 @@ namespace Microsoft.ML.SeqAutoencoder.TimeSeries
                     hi = mid;
             }
             return (1.0 + (_nullScores.Length - lo)) / (1.0 + _nullScores.Length);
-        }
-
-        private double RawScore(float[] window, float[] rebuilt)
-        {
-            int f = FeaturesPerStep;
-            int start = Kind == WindowScoreKind.LastStep ? window.Length - f : 0;
-            double sum = 0;
-            for (int k = start; k < window.Length; k++)
-            {
-                double d = ((double)rebuilt[k] - window[k]) / _std[k % f];
-                sum += d * d;
-            }
-            return sum / (window.Length - start);
         }
     }
 }

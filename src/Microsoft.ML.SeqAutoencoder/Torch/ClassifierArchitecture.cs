@@ -1,43 +1,28 @@
-using System;
-using System.Linq;
+using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.SeqAutoencoder.Torch
 {
     /// <summary>
-    /// Everything needed to rebuild a sequence classifier before its weights are loaded: the encoder's shape (as in
-    /// <see cref="AutoencoderArchitecture"/>) and the number of classes. Immutable; validated on construction.
+    /// Everything needed to rebuild a sequence classifier before its weights are loaded: the encoder's shape and the
+    /// number of classes. Immutable; built from validated options or a checked model file.
     /// </summary>
     internal sealed class ClassifierArchitecture
     {
-        public ClassifierArchitecture(int featuresPerStep, int[] hiddenSizes, int encodingSize, int classCount, float dropout)
+        public ClassifierArchitecture(EncoderShape encoder, int classCount)
         {
-            EncoderShape.Check(featuresPerStep, hiddenSizes, encodingSize, dropout);
-            if (classCount < 2)
-                throw new ArgumentOutOfRangeException(nameof(classCount), classCount, "A classifier needs at least two classes.");
-
-            FeaturesPerStep = featuresPerStep;
-            HiddenSizes = hiddenSizes.ToArray();
-            EncodingSize = encodingSize;
+            Contracts.AssertValue(encoder);
+            Contracts.Assert(classCount >= 2);
+            Encoder = encoder;
             ClassCount = classCount;
-            Dropout = dropout;
         }
 
-        /// <summary>Number of features in each time step (F).</summary>
-        public int FeaturesPerStep { get; }
-
-        /// <summary>Sizes of the stacked encoder LSTM layers, input side first.</summary>
-        public int[] HiddenSizes { get; }
-
-        /// <summary>Length of the encoding the head reads. Equal to the last hidden size means no projection layer.</summary>
-        public int EncodingSize { get; }
+        /// <summary>The encoder's shape.</summary>
+        public EncoderShape Encoder { get; }
 
         /// <summary>Number of classes K: the head's outputs.</summary>
         public int ClassCount { get; }
 
-        /// <summary>Dropout probability between stacked LSTM layers and on the encoding before the head (training only).</summary>
-        public float Dropout { get; }
-
-        /// <summary>Size of the last encoder layer.</summary>
-        public int LastHiddenSize => HiddenSizes[HiddenSizes.Length - 1];
+        /// <summary>The architecture, for log lines.</summary>
+        public override string ToString() => $"LSTM sequence classifier ({Encoder}, {ClassCount} classes)";
     }
 }

@@ -2,25 +2,22 @@ using System;
 
 namespace Microsoft.ML.SeqAutoencoder.Torch
 {
-    /// <summary>The checks every architecture with a sequence encoder shares (autoencoder and classifier).</summary>
-    internal static class EncoderShape
+    /// <summary>
+    /// The shape of a sequence encoder, shared by the autoencoder and the classifier: F features per step, the
+    /// stacked LSTM layer sizes, the encoding size and the dropout between layers. Built from validated options or
+    /// from a checked model file; not validated again here.
+    /// </summary>
+    internal sealed record EncoderShape(int FeaturesPerStep, int[] HiddenSizes, int EncodingSize, float Dropout)
     {
-        /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid value.</summary>
-        public static void Check(int featuresPerStep, int[] hiddenSizes, int encodingSize, float dropout)
-        {
-            if (featuresPerStep <= 0)
-                throw new ArgumentOutOfRangeException(nameof(featuresPerStep), featuresPerStep, "Features per step must be positive.");
-            if (hiddenSizes == null || hiddenSizes.Length == 0)
-                throw new ArgumentOutOfRangeException(nameof(hiddenSizes), "At least one hidden LSTM layer size is required.");
-            for (int i = 0; i < hiddenSizes.Length; i++)
-            {
-                if (hiddenSizes[i] <= 0)
-                    throw new ArgumentOutOfRangeException(nameof(hiddenSizes), hiddenSizes[i], $"Hidden size at index {i} must be positive.");
-            }
-            if (encodingSize <= 0)
-                throw new ArgumentOutOfRangeException(nameof(encodingSize), encodingSize, "Encoding size must be positive.");
-            if (float.IsNaN(dropout) || dropout < 0 || dropout >= 1)
-                throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "Dropout must be in [0, 1).");
-        }
+        /// <summary>Size of the last encoder layer, i.e. the raw code before any projection.</summary>
+        public int LastHiddenSize => HiddenSizes[^1];
+
+        /// <summary>Whether an encoder of <paramref name="other"/>'s shape has the same weights' shapes (dropout aside).</summary>
+        public bool SameWeightsAs(EncoderShape other)
+            => FeaturesPerStep == other.FeaturesPerStep && EncodingSize == other.EncodingSize
+                && HiddenSizes.AsSpan().SequenceEqual(other.HiddenSizes);
+
+        /// <summary>"F=…, hidden […], encoding …", for log lines.</summary>
+        public override string ToString() => $"F={FeaturesPerStep}, hidden [{string.Join(", ", HiddenSizes)}], encoding {EncodingSize}";
     }
 }

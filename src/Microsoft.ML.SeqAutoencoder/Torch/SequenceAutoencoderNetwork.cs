@@ -1,22 +1,18 @@
-using System;
+using Microsoft.ML.Runtime;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.SeqAutoencoder.Torch
 {
     /// <summary>
-    /// The LSTM sequence autoencoder: per-feature standardization, a stacked LSTM encoder whose last
-    /// layer's final hidden state (optionally projected) is the code, and a reconstruction and/or a
-    /// prediction decoder (Srivastava et al. 2015). Inputs are (B, L, F) in original units; losses are
-    /// computed on standardized values.
+    /// The LSTM sequence autoencoder: the <see cref="SequenceEncoder"/> (standardization, stacked LSTM, code) and a
+    /// reconstruction and/or a prediction decoder (Srivastava et al. 2015). Inputs are (B, L, F) in original units;
+    /// losses are computed on standardized values.
     /// </summary>
     internal sealed class SequenceAutoencoderNetwork : nn.Module
     {
+        private readonly SequenceEncoder _encoder;
 #pragma warning disable IDE1006 // Field names are the state-dict keys: renaming one breaks saved models.
-        private readonly FeatureStandardizer standardizer;
-        private readonly StackedLstm encoder;
-        private readonly Linear projection;
         private readonly SequenceDecoder reconstruction;
         private readonly SequenceDecoder prediction;
 #pragma warning restore IDE1006
@@ -28,10 +24,8 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         {
             Architecture = architecture;
             int f = architecture.FeaturesPerStep;
-            standardizer = new FeatureStandardizer(f);
-            encoder = new StackedLstm(nameof(encoder), f, architecture.HiddenSizes, architecture.Dropout);
-            if (architecture.EncodingSize != architecture.LastHiddenSize)
-                projection = nn.Linear(architecture.LastHiddenSize, architecture.EncodingSize);
+            _encoder = new SequenceEncoder(architecture.Encoder);
+            _encoder.RegisterIn(this);
             if (architecture.HasReconstructionDecoder)
             {
                 reconstruction = new SequenceDecoder(nameof(reconstruction), architecture.EncodingSize, f,
@@ -51,11 +45,8 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         /// <summary>The shape this network was built with.</summary>
         public AutoencoderArchitecture Architecture { get; }
 
-        /// <summary>The fitted standardization.</summary>
-        public FeatureStandardizer Standardizer => standardizer;
-
-        /// <summary>Code of each sequence: (B, EncodingSize).</summary>
-        public Tensor Encode(SequenceBatch batch) => EncodeStandardized(standardizer.Normalize(batch.Inputs), batch, null);
+        /// <summary>The encoder, whose standardization is fitted before training.</summary>
+        public SequenceEncoder Encoder => _encoder;
 
         /// <summary>
         /// Training loss on one batch: mean squared error on standardized values of each decoder (padding
@@ -66,8 +57,8 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         /// </summary>
         public Tensor Loss(SequenceBatch batch, Generator dropout, float teacherStepDropout = 0)
         {
-            Tensor x = standardizer.Normalize(batch.Inputs);
-            Tensor code = EncodeStandardized(x, batch, dropout);
+            Tensor x = _encoder.Standardizer.Normalize(batch.Inputs);
+            Tensor code = _encoder.Encode(x, batch, dropout);
             Tensor loss = null;
             if (reconstruction is not null)
             {
@@ -80,9 +71,8 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
             }
             if (prediction is not null)
             {
-                if (batch.Future is null)
-                    throw new InvalidOperationException("A prediction decoder needs the future steps of each training sequence.");
-                Tensor target = standardizer.Normalize(batch.Future);
+                Contracts.Assert(batch.Future is not null, "A prediction decoder trains on the steps that follow each input.");
+                Tensor target = _encoder.Standardizer.Normalize(batch.Future);
                 Tensor previous = prediction.Conditional
                     ? TeacherSteps(ShiftRight(target, batch.LastStep(x)), teacherStepDropout, dropout)
                     : null;
@@ -99,23 +89,21 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         /// </summary>
         public (Tensor Code, Tensor Reconstruction, Tensor Forecast) Infer(SequenceBatch batch, bool reconstruct, bool forecast)
         {
-            Tensor x = standardizer.Normalize(batch.Inputs);
-            Tensor code = EncodeStandardized(x, batch, null);
+            Tensor x = _encoder.Standardizer.Normalize(batch.Inputs);
+            Tensor code = _encoder.Encode(x, batch, null);
             Tensor rebuilt = null;
             Tensor future = null;
             if (reconstruct)
             {
-                if (reconstruction is null)
-                    throw new InvalidOperationException($"A {Architecture.Mode} autoencoder has no reconstruction decoder.");
+                Contracts.Assert(reconstruction is not null);
                 Tensor output = reconstruction.Generate(code, batch.Steps, zeros_like(x[.., ..1]));
-                rebuilt = standardizer.Denormalize(ReconstructionOrder(output, batch));
+                rebuilt = _encoder.Standardizer.Denormalize(ReconstructionOrder(output, batch));
             }
             if (forecast)
             {
-                if (prediction is null)
-                    throw new InvalidOperationException($"A {Architecture.Mode} autoencoder has no prediction decoder.");
+                Contracts.Assert(prediction is not null);
                 Tensor output = prediction.Generate(code, Architecture.PredictionLength, batch.LastStep(x));
-                future = standardizer.Denormalize(output);
+                future = _encoder.Standardizer.Denormalize(output);
             }
             return (code, rebuilt, future);
         }
@@ -131,16 +119,9 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
             if (reconstruction is not null)
             {
                 Tensor output = reconstruction.Generate(code, steps, first);
-                return standardizer.Denormalize(Architecture.ReverseReconstruction ? output.flip(1) : output);
+                return _encoder.Standardizer.Denormalize(Architecture.ReverseReconstruction ? output.flip(1) : output);
             }
-            return standardizer.Denormalize(prediction.Generate(code, steps, first));
-        }
-
-        private Tensor EncodeStandardized(Tensor x, SequenceBatch batch, Generator dropout)
-        {
-            Tensor hidden = encoder.Forward(x, dropout);
-            Tensor last = batch.LastStep(hidden).squeeze(1);
-            return projection is null ? last : projection.call(last);
+            return _encoder.Standardizer.Denormalize(prediction.Generate(code, steps, first));
         }
 
         /// <summary>
@@ -192,9 +173,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         {
             if (disposing)
             {
-                standardizer.Dispose();
-                encoder.Dispose();
-                projection?.Dispose();
+                _encoder.Dispose();
                 reconstruction?.Dispose();
                 prediction?.Dispose();
             }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Microsoft.ML.SeqAutoencoder.Torch;
 
 namespace Microsoft.ML.SeqAutoencoder.Training
 {
@@ -13,14 +14,13 @@ namespace Microsoft.ML.SeqAutoencoder.Training
         private const int LengthPoolBatches = 32;
 
         /// <summary>
-        /// Shuffles 0..count-1 with <paramref name="random"/> and splits it into the validation indices (the first
-        /// round(count · fraction), at least 1 and at most count − 1 when the fraction is positive) and the rest.
+        /// Shuffles a copy of <paramref name="rows"/> with <paramref name="random"/> and splits it into the validation rows
+        /// (the first round(count · fraction), at least 1 and at most count − 1 when the fraction is positive) and the rest.
         /// </summary>
-        public static (int[] Training, int[] Validation) Split(int count, double validationFraction, Random random)
+        public static (int[] Training, int[] Validation) Split(int[] rows, double validationFraction, Random random)
         {
-            var order = new int[count];
-            for (int i = 0; i < count; i++)
-                order[i] = i;
+            int count = rows.Length;
+            var order = (int[])rows.Clone();
             Shuffle(order, random);
             int validationCount = validationFraction <= 0 || count < 2
                 ? 0

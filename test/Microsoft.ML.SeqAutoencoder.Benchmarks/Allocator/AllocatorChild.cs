@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Linq;
 using Microsoft.ML.SeqAutoencoder.Benchmarks.Harness;
 using Microsoft.ML.SeqAutoencoder.Native;
-using Microsoft.ML.SeqAutoencoder.Scoring;
 using Microsoft.ML.SeqAutoencoder.Torch;
 using Microsoft.ML.SeqAutoencoder.Training;
 using static TorchSharp.torch;
@@ -44,12 +43,10 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
             double loadAtStart = MachineInfo.LoadAverage().One;
             int torchThreads = get_num_threads();
             SequenceSet data = RandomSequences(shape, seed);
-            var architecture = new AutoencoderArchitecture(shape.Features, new[] { shape.Hidden }, shape.Hidden,
-                SequenceAutoencoderMode.Reconstruction, predictionLength: 0, reverseReconstruction: true,
-                conditionalDecoder: false, dropout: 0);
+            var architecture = new AutoencoderArchitecture(new EncoderShape(shape.Features, new[] { shape.Hidden }, shape.Hidden, Dropout: 0),
+                SequenceAutoencoderMode.Reconstruction, predictionLength: 0, reverseReconstruction: true, conditionalDecoder: false);
             int epochs = (warmup + steps + BenchmarkShape.BatchesPerEpoch - 1) / BenchmarkShape.BatchesPerEpoch;
-            var settings = new AutoencoderTrainingSettings(epochs, shape.BatchSize, LearningRate, GradientClipNorm,
-                validationFraction: 0, earlyStoppingPatience: 0, seed: seed);
+            var settings = new TrainingSettings(epochs, shape.BatchSize, GradientClipNorm, ValidationFraction: 0, EarlyStoppingPatience: 0, Seed: seed);
 
             ProcessCounters beforeTraining = ProcessCounters.Read();
             var timer = new StepTimer();
@@ -76,7 +73,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Allocator
                     StepEnded();
             }
 
-            var trainer = new AutoencoderTrainer(architecture, settings);
+            var trainer = new AutoencoderTrainer(architecture, settings, LearningRate, SequenceAutoencoderOptions.Defaults.TeacherStepDropout);
             SequenceAutoencoderModel model;
             try
             {

@@ -110,7 +110,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Quality
             // (1) The streaming detector on v0, one row per time step.
             IDataView trainSteps = ml.Data.LoadFromEnumerable(trainValues.Select(v => new StepRow { Value = v }));
             IDataView testSteps = ml.Data.LoadFromEnumerable(testValues.Select(v => new StepRow { Value = v }));
-            using (SequenceAnomalyDetector detector = ml.Transforms.DetectAnomalyBySequenceAutoencoder(new SequenceAnomalyDetectorOptions
+            using (TimeSeriesAnomalyDetector detector = ml.Transforms.DetectAnomalyBySequenceAutoencoder(new TimeSeriesAnomalyOptions
             {
                 InputColumnName = nameof(StepRow.Value),
                 OutputColumnName = "Prediction",
@@ -131,7 +131,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Quality
             // (2) EncDec-AD on windows of v0: train windows every TrainStride rows, a test window ending at each row.
             IDataView trainWindows = LoadWindows(ml, trainValues, TrainStride);
             IDataView testWindows = LoadWindows(ml, testValues, 1);
-            var encDec = ml.AnomalyDetection.Trainers.LstmAutoencoder(new LstmAutoencoderAnomalyOptions
+            var encDec = ml.AnomalyDetection.Trainers.LstmAutoencoder(new SequenceAnomalyOptions
             {
                 FeatureColumnName = nameof(WindowRow.Features),
                 FeaturesPerStep = 1,
@@ -139,7 +139,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Quality
                 EncodingSize = EncodingSize,
                 Epochs = Epochs,
                 ValidationFraction = 0,
-                ScoringMethod = AnomalyScoringMethod.Mahalanobis,
+                ScoringMethod = SequenceAnomalyScoringMethod.Mahalanobis,
                 Seed = Seed,
             }).Fit(trainWindows);
             using (encDec.Model)

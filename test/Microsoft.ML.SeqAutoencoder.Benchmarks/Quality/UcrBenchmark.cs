@@ -120,7 +120,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Quality
             IEnumerable<string> trainers)
         {
             IDataView fitView = Load(ml, fit);
-            using SequenceEncodingTransformer encoder = ml.Transforms.EncodeSequences(new SequenceAutoencoderOptions
+            using SequenceEncodingTransformer encoder = ml.Transforms.EncodeSequences(new SequenceEncodingOptions
             {
                 InputColumnName = nameof(EcgRow.Values),
                 OutputColumnName = "Encoding",

@@ -55,7 +55,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Quality
             }
 
             var clock = Stopwatch.StartNew();
-            using SequenceEncodingTransformer encoder = ml.Transforms.EncodeSequences(new SequenceAutoencoderOptions
+            using SequenceEncodingTransformer encoder = ml.Transforms.EncodeSequences(new SequenceEncodingOptions
             {
                 InputColumnName = nameof(EcgRow.Values),
                 OutputColumnName = "Encoding",
@@ -127,7 +127,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Quality
         private static (double Micro, double Macro) Classify(MLContext ml, IDataView train, IDataView test, SequenceEncodingTransformer encoder, int seed)
         {
             var pipeline = ml.Transforms.Conversion.MapValueToKey("LabelKey", nameof(EcgRow.Label))
-                .Append(ml.MulticlassClassification.Trainers.LstmSequenceClassifier(new LstmSequenceClassifierOptions
+                .Append(ml.MulticlassClassification.Trainers.LstmSequenceClassifier(new SequenceClassifierOptions
                 {
                     LabelColumnName = "LabelKey",
                     FeatureColumnName = nameof(EcgRow.Values),

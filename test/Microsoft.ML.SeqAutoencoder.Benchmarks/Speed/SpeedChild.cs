@@ -56,7 +56,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Speed
                 throw new ArgumentException($"--steps must be a multiple of {BenchmarkShape.BatchesPerEpoch} (whole epochs).");
             var mlContext = new MLContext(seed);
             IDataView data = RowSource.Load(mlContext, shape, shape.RandomRows(seed));
-            SequenceAutoencoderOptions options = TrainingOptions(shape, FeaturesColumn, steps / BenchmarkShape.BatchesPerEpoch, shape.BatchSize, seed);
+            SequenceEncodingOptions options = TrainingOptions(shape, FeaturesColumn, steps / BenchmarkShape.BatchesPerEpoch, shape.BatchSize, seed);
             // The trainer logs every epoch's duration ("Epoch k/n: loss x, s.ss s"): their sum is the time in the epochs,
             // the rest of Fit is reading the data, setting up and finishing.
             double epochSeconds = 0;
@@ -96,7 +96,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Speed
 
             foreach (int batch in batches)
             {
-                SequenceAutoencoderOptions options = TrainingOptions(shape, FeaturesColumn, epochs: 1, shape.BatchSize, seed);
+                SequenceEncodingOptions options = TrainingOptions(shape, FeaturesColumn, epochs: 1, shape.BatchSize, seed);
                 options.ScoringBatchSize = batch;
                 options.ReconstructionErrorColumnName = "Error";
                 using SequenceEncodingTransformer model = mlContext.Transforms.EncodeSequences(options).Fit(training);
@@ -117,7 +117,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Speed
             }
 
             // The anomaly trainer's Score column: ML.NET's anomaly scorer calls the model one row at a time.
-            var anomalyOptions = new LstmAutoencoderAnomalyOptions { FeatureColumnName = FeaturesColumn };
+            var anomalyOptions = new SequenceAnomalyOptions { FeatureColumnName = FeaturesColumn };
             CopyTraining(TrainingOptions(shape, FeaturesColumn, epochs: 1, shape.BatchSize, seed), anomalyOptions);
             var detector = mlContext.AnomalyDetection.Trainers.LstmAutoencoder(anomalyOptions).Fit(training);
             try
@@ -184,8 +184,8 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Speed
             return Finish(new SpeedChildResult { MatrixSize = n, Gflops = 2.0 * n * n * (double)n / best / 1e9 });
         }
 
-        private static SequenceAutoencoderOptions TrainingOptions(BenchmarkShape shape, string column, int epochs, int batchSize, int seed)
-            => new SequenceAutoencoderOptions
+        private static SequenceEncodingOptions TrainingOptions(BenchmarkShape shape, string column, int epochs, int batchSize, int seed)
+            => new SequenceEncodingOptions
             {
                 InputColumnName = column,
                 FeaturesPerStep = shape.Features,
@@ -202,7 +202,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Speed
                 Seed = seed,
             };
 
-        private static void CopyTraining(SequenceAutoencoderTrainingOptions from, SequenceAutoencoderTrainingOptions to)
+        private static void CopyTraining(SequenceAutoencoderOptions from, SequenceAutoencoderOptions to)
         {
             to.FeaturesPerStep = from.FeaturesPerStep;
             to.EncodingSize = from.EncodingSize;

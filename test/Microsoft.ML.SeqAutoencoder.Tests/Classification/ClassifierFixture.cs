@@ -30,13 +30,13 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Classification
 
         public IDataView TestView { get; }
 
-        public EstimatorChain<MulticlassPredictionTransformer<LstmSequenceClassifierModelParameters>> Pipeline { get; }
+        public EstimatorChain<MulticlassPredictionTransformer<SequenceClassifierModelParameters>> Pipeline { get; }
 
-        public TransformerChain<MulticlassPredictionTransformer<LstmSequenceClassifierModelParameters>> Model { get; }
+        public TransformerChain<MulticlassPredictionTransformer<SequenceClassifierModelParameters>> Model { get; }
 
         /// <summary>Small and fast: hidden 16, encoding 8, 40 epochs, no validation split.</summary>
-        public static LstmSequenceClassifierOptions Options(int epochs = 40, int seed = 1)
-            => new LstmSequenceClassifierOptions
+        public static SequenceClassifierOptions Options(int epochs = 40, int seed = 1)
+            => new SequenceClassifierOptions
             {
                 FeatureColumnName = nameof(ClassRow.Values), HiddenSizes = new[] { 16 }, EncodingSize = 8, Epochs = epochs,
                 BatchSize = 16, ValidationFraction = 0, HeadLearningRate = 0.01, EncoderLearningRate = 0.01, Seed = seed,

@@ -13,19 +13,19 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Classification
         private readonly MLContext _ml = new MLContext(seed: 1);
 
         [Theory]
-        [InlineData(nameof(LstmSequenceClassifierOptions.Epochs))]
-        [InlineData(nameof(LstmSequenceClassifierOptions.BatchSize))]
-        [InlineData(nameof(LstmSequenceClassifierOptions.HeadLearningRate))]
-        [InlineData(nameof(LstmSequenceClassifierOptions.EncoderLearningRate))]
-        [InlineData(nameof(LstmSequenceClassifierOptions.FreezeEncoderEpochs))]
-        [InlineData(nameof(LstmSequenceClassifierOptions.ValidationFraction))]
-        [InlineData(nameof(LstmSequenceClassifierOptions.EarlyStoppingPatience))]
-        [InlineData(nameof(LstmSequenceClassifierOptions.GradientClipNorm))]
-        [InlineData(nameof(LstmSequenceClassifierOptions.Dropout))]
-        [InlineData(nameof(LstmSequenceClassifierOptions.EncodingSize))]
-        [InlineData(nameof(LstmSequenceClassifierOptions.HiddenSizes))]
-        [InlineData(nameof(LstmSequenceClassifierOptions.FeaturesPerStep))]
-        [InlineData(nameof(LstmSequenceClassifierOptions.LabelColumnName))]
+        [InlineData(nameof(SequenceClassifierOptions.Epochs))]
+        [InlineData(nameof(SequenceClassifierOptions.BatchSize))]
+        [InlineData(nameof(SequenceClassifierOptions.HeadLearningRate))]
+        [InlineData(nameof(SequenceClassifierOptions.EncoderLearningRate))]
+        [InlineData(nameof(SequenceClassifierOptions.FreezeEncoderEpochs))]
+        [InlineData(nameof(SequenceClassifierOptions.ValidationFraction))]
+        [InlineData(nameof(SequenceClassifierOptions.EarlyStoppingPatience))]
+        [InlineData(nameof(SequenceClassifierOptions.GradientClipNorm))]
+        [InlineData(nameof(SequenceClassifierOptions.Dropout))]
+        [InlineData(nameof(SequenceClassifierOptions.EncodingSize))]
+        [InlineData(nameof(SequenceClassifierOptions.HiddenSizes))]
+        [InlineData(nameof(SequenceClassifierOptions.FeaturesPerStep))]
+        [InlineData(nameof(SequenceClassifierOptions.LabelColumnName))]
         public void InvalidOptionNamesTheParameter(string name)
         {
             var options = ClassifierFixture.Options();

@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Microsoft.ML.SeqAutoencoder.Classification;
-using Microsoft.ML.SeqAutoencoder.Torch;
+using Microsoft.ML.SeqAutoencoder.Persistence;
 using Microsoft.ML.SeqAutoencoder.Training;
+using Microsoft.ML.SeqAutoencoder.Torch;
 using TorchSharp;
 using Xunit;
 
@@ -28,16 +29,15 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Classification
             return (set, labels);
         }
 
-        private static ClassifierArchitecture Architecture() => new ClassifierArchitecture(2, new[] { 8 }, 4, 2, dropout: 0.1f);
+        private static ClassifierArchitecture Architecture() => new ClassifierArchitecture(new EncoderShape(2, new[] { 8 }, 4, Dropout: 0.1f), 2);
 
         [Fact]
         public void NoTensorOutlivesItsBatch()
         {
             var (set, labels) = Ragged(80, seed: 3);
             var live = new List<long>();
-            var settings = new ClassifierTrainingSettings(epochs: 6, batchSize: 16, headLearningRate: 0.01, encoderLearningRate: 0.01,
-                freezeEncoderEpochs: 2, gradientClipNorm: 1, validationFraction: 0.2, earlyStoppingPatience: 0, seed: 1);
-            using var model = new ClassifierTrainer(Architecture(), settings)
+            var settings = new TrainingSettings(Epochs: 6, BatchSize: 16, GradientClipNorm: 1, ValidationFraction: 0.2, EarlyStoppingPatience: 0, Seed: 1);
+            using var model = new ClassifierTrainer(Architecture(), settings, headLearningRate: 0.01, encoderLearningRate: 0.01, freezeEncoderEpochs: 2)
                 .Train(set, labels, null, _ => live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount));
 
             // The head's optimizer state appears in epoch 1, the encoder's in epoch 3 (the first unfrozen one);
@@ -51,21 +51,18 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Classification
         public void DamagedStreamsGiveInvalidDataException()
         {
             var (set, labels) = Ragged(16, seed: 4);
-            var settings = new ClassifierTrainingSettings(1, 8, 0.01, 0.01, 0, 1, 0, 0, seed: 1);
-            using var model = new ClassifierTrainer(Architecture(), settings).Train(set, labels);
+            var settings = new TrainingSettings(1, 8, 1, 0, 0, Seed: 1);
+            using var model = new ClassifierTrainer(Architecture(), settings, 0.01, 0.01, 0).Train(set, labels);
             var stream = new MemoryStream();
-            model.Save(stream);
+            ClassifierModelFormat.Write(stream, model);
             byte[] bytes = stream.ToArray();
 
-            using (var copy = SequenceClassifierModel.Load(new MemoryStream(bytes)))
-            {
-                var rows = Enumerable.Range(0, set.Count).Select(i => set.Get(i).ToArray()).ToList();
-                Assert.Equal(model.Probabilities(rows, 4), copy.Probabilities(rows, 4));
-            }
+            using (var copy = ClassifierModelFormat.Read(new MemoryStream(bytes)))
+                Assert.Equal(model.Probabilities(set, 4), copy.Probabilities(set, 4));
 
             void AssertInvalid(byte[] data, string expected)
             {
-                var e = Assert.Throws<InvalidDataException>(() => SequenceClassifierModel.Load(new MemoryStream(data)));
+                var e = Assert.Throws<InvalidDataException>(() => ClassifierModelFormat.Read(new MemoryStream(data)));
                 Assert.Contains(expected, e.Message);
             }
 

@@ -18,21 +18,21 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Classification
         public PretrainedEncoderTests(ITestOutputHelper output) => _output = output;
 
         private SequenceEncodingTransformer FitEncoder(int rows, int epochs, int seed = 5)
-            => _ml.Transforms.EncodeSequences(new SequenceAutoencoderOptions
+            => _ml.Transforms.EncodeSequences(new SequenceEncodingOptions
             {
                 InputColumnName = nameof(ClassRow.Values), HiddenSizes = new[] { 16 }, EncodingSize = 8, Epochs = epochs,
                 ValidationFraction = 0, Seed = seed,
             }).Fit(ClassSequences.Load(_ml, ClassSequences.Generate(rows, seed: 100 + seed, Steps), Steps));
 
-        private static LstmSequenceClassifierOptions Options(SequenceEncodingTransformer encoder, int seed, int epochs = 20, int freeze = 0)
-            => new LstmSequenceClassifierOptions
+        private static SequenceClassifierOptions Options(SequenceEncodingTransformer encoder, int seed, int epochs = 20, int freeze = 0)
+            => new SequenceClassifierOptions
             {
                 FeatureColumnName = nameof(ClassRow.Values), HiddenSizes = new[] { 16 }, EncodingSize = 8,
                 PretrainedEncoder = encoder, FreezeEncoderEpochs = freeze, Epochs = epochs, BatchSize = 8,
                 HeadLearningRate = 0.01, EncoderLearningRate = 0.003, ValidationFraction = 0, Seed = seed,
             };
 
-        private double Accuracy(LstmSequenceClassifierOptions options, IDataView train, IDataView test)
+        private double Accuracy(SequenceClassifierOptions options, IDataView train, IDataView test)
         {
             var pipeline = _ml.Transforms.Conversion.MapValueToKey(nameof(ClassRow.Label))
                 .Append(_ml.MulticlassClassification.Trainers.LstmSequenceClassifier(options));
@@ -105,7 +105,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Classification
         public void MismatchedPretrainedEncoderNamesBothValues()
         {
             using var encoder = FitEncoder(rows: 20, epochs: 1);
-            LstmSequenceClassifierTrainer Create(Action<LstmSequenceClassifierOptions> change)
+            SequenceClassifierTrainer Create(Action<SequenceClassifierOptions> change)
             {
                 var options = Options(encoder, seed: 1);
                 change(options);

@@ -4,6 +4,7 @@ using System.IO.Compression;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SeqAutoencoder.MLNet;
+using Microsoft.ML.SeqAutoencoder.Persistence;
 using Xunit;
 
 namespace Microsoft.ML.SeqAutoencoder.Tests.MLNet
@@ -59,8 +60,9 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.MLNet
             SaveModel(env, file, ctx =>
             {
                 ctx.Writer.Write(42);
-                ModelStreams.SaveBinaryStream(ctx, StreamName, writer =>
+                ModelStreams.Save(ctx, StreamName, stream =>
                 {
+                    using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
                     writer.Write(payload.Length);
                     writer.Write(payload);
                 });
@@ -79,7 +81,11 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.MLNet
             LoadModel(env, file, ctx =>
             {
                 before = ctx.Reader.ReadInt32();
-                ModelStreams.LoadBinaryStream(ctx, StreamName, reader => loaded = reader.ReadBytes(reader.ReadInt32()));
+                loaded = ModelStreams.Load(ctx, StreamName, stream =>
+                {
+                    using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+                    return reader.ReadBytes(reader.ReadInt32());
+                });
                 after = ctx.Reader.ReadInt32();
             });
 
@@ -99,7 +105,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.MLNet
             var exception = Assert.Throws<InvalidDataException>(() => LoadModel(env, file, ctx =>
             {
                 ctx.Reader.ReadInt32();
-                ModelStreams.LoadBinaryStream(ctx, StreamName, reader => Assert.Fail("There is no stream to read."));
+                ModelStreams.Load<int>(ctx, StreamName, stream => throw new InvalidOperationException("There is no stream to read."));
             }));
 
             Assert.Contains($"'{StreamName}'", exception.Message);

@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 using Microsoft.ML.SeqAutoencoder.Build;
 using Xunit;
 
-namespace Microsoft.ML.SeqAutoencoder.Tests
+namespace Microsoft.ML.SeqAutoencoder.Tests.Native
 {
     /// <summary>
     /// Tests of the ELF patcher behind build/tasks/WeakenElfVersionNeed.cs, on copies of TorchSharp's

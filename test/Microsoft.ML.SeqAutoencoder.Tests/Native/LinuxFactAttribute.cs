@@ -1,7 +1,7 @@
 using System;
 using Xunit;
 
-namespace Microsoft.ML.SeqAutoencoder.Tests
+namespace Microsoft.ML.SeqAutoencoder.Tests.Native
 {
     /// <summary>A <see cref="FactAttribute"/> that is skipped, with a reason, when not running on Linux.</summary>
     public sealed class LinuxFactAttribute : FactAttribute

@@ -5,7 +5,7 @@ using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.SeqAutoencoder.Tests
+namespace Microsoft.ML.SeqAutoencoder.Tests.Native
 {
     /// <summary>
     /// TorchSharp's native bridge loads in the test process as the build left it: on Debian 12 that takes the

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace Microsoft.ML.SeqAutoencoder.Tests
+namespace Microsoft.ML.SeqAutoencoder.Tests.Native
 {
     /// <summary>Where the tests find TorchSharp's native bridge, and what the build patches in it.</summary>
     internal static class TorchSharpNativeFiles

@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using Microsoft.ML.SeqAutoencoder.Training;
+using Microsoft.ML.SeqAutoencoder.Torch;
 
 namespace Microsoft.ML.SeqAutoencoder.Tests.TestData
 {

@@ -28,11 +28,11 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.TimeSeries
 
         public SeriesRow[] Training { get; }
 
-        public SequenceAnomalyEstimator Estimator { get; }
+        public TimeSeriesAnomalyEstimator Estimator { get; }
 
-        public SequenceAnomalyDetector Model { get; }
+        public TimeSeriesAnomalyDetector Model { get; }
 
-        public static SequenceAnomalyDetectorOptions Options() => new SequenceAnomalyDetectorOptions
+        public static TimeSeriesAnomalyOptions Options() => new TimeSeriesAnomalyOptions
         {
             InputColumnName = nameof(SeriesRow.Value),
             OutputColumnName = "Prediction",

@@ -1,6 +1,7 @@
 using System.Linq;
 using Microsoft.ML.SeqAutoencoder.Tests.TestData;
 using Microsoft.ML.SeqAutoencoder.Training;
+using Microsoft.ML.SeqAutoencoder.Torch;
 using Xunit;
 using Xunit.Abstractions;
 using static Microsoft.ML.SeqAutoencoder.Tests.TestData.SyntheticSequences;
@@ -71,7 +72,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Torch
                 TinyAutoencoders.Architecture(SequenceAutoencoderMode.Composite, predictionLength: future, reverse: true),
                 TinyAutoencoders.Settings(), train, trainFuture);
 
-            var outputs = model.Run(test, 32, reconstruct: true, forecast: true);
+            var outputs = model.Run(TinyAutoencoders.WithTargets(test, testFuture), 32, SequenceOutputKinds.Reconstruction | SequenceOutputKinds.Forecast);
             double reconstructionMse = MeanSquaredError(Rows(test), outputs.Select(o => o.Reconstruction).ToArray());
             double forecastMse = MeanSquaredError(Rows(testFuture), outputs.Select(o => o.Forecast).ToArray());
             _output.WriteLine($"composite: reconstruction MSE {reconstructionMse:F4}, forecast MSE {forecastMse:F4}");

@@ -1,7 +1,8 @@
 using System;
 using System.IO;
 using System.Linq;
-using Microsoft.ML.SeqAutoencoder.Scoring;
+using Microsoft.ML.SeqAutoencoder.Torch;
+using Microsoft.ML.SeqAutoencoder.Persistence;
 using Microsoft.ML.SeqAutoencoder.Tests.TestData;
 using Xunit;
 using static Microsoft.ML.SeqAutoencoder.Tests.TestData.SyntheticSequences;
@@ -23,21 +24,23 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Torch
                 TinyAutoencoders.Settings(epochs: 2), train, future);
 
             var stream = new MemoryStream();
-            model.Save(stream);
+            AutoencoderModelFormat.Write(stream, model);
             stream.Position = 0;
-            using var loaded = SequenceAutoencoderModel.Load(stream);
+            using var loaded = AutoencoderModelFormat.Read(stream);
 
             Assert.True(TinyAutoencoders.SameWeights(model, loaded));
-            Assert.Equal(model.FeatureMean, loaded.FeatureMean);
-            Assert.Equal(model.FeatureStd, loaded.FeatureStd);
-            bool forecast = future is not null;
-            var expected = model.Run(train, 16, reconstruct: true, forecast: forecast);
-            var actual = loaded.Run(train, 16, reconstruct: true, forecast: forecast);
+            Assert.Equal(model.Network.Encoder.Standardizer.Mean, loaded.Network.Encoder.Standardizer.Mean);
+            Assert.Equal(model.Network.Encoder.Standardizer.Std, loaded.Network.Encoder.Standardizer.Std);
+            var rows = TinyAutoencoders.WithTargets(train, future);
+            var kinds = SequenceOutputKinds.Reconstruction | SequenceOutputKinds.Forecast | SequenceOutputKinds.Errors;
+            var expected = model.Run(rows, 16, kinds);
+            var actual = loaded.Run(rows, 16, kinds);
             for (int i = 0; i < expected.Length; i++)
             {
                 Assert.Equal(expected[i].Code, actual[i].Code);
                 Assert.Equal(expected[i].Reconstruction, actual[i].Reconstruction);
                 Assert.Equal(expected[i].Forecast, actual[i].Forecast);
+                Assert.Equal(expected[i].Errors, actual[i].Errors);
             }
         }
 
@@ -47,12 +50,12 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Torch
             var (train, _) = SineMixtures(16, 8, seed: 22);
             using var model = TinyAutoencoders.Train(TinyAutoencoders.Architecture(hidden: new[] { 8 }, encodingSize: 4), TinyAutoencoders.Settings(epochs: 1), train);
             var stream = new MemoryStream();
-            model.Save(stream);
+            AutoencoderModelFormat.Write(stream, model);
             byte[] bytes = stream.ToArray();
 
             void AssertInvalid(byte[] data, string expected)
             {
-                var e = Assert.Throws<InvalidDataException>(() => SequenceAutoencoderModel.Load(new MemoryStream(data)));
+                var e = Assert.Throws<InvalidDataException>(() => AutoencoderModelFormat.Read(new MemoryStream(data)));
                 Assert.Contains(expected, e.Message);
             }
 

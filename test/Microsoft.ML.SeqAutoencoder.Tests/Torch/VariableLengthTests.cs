@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using Microsoft.ML.SeqAutoencoder.Tests.TestData;
 using Microsoft.ML.SeqAutoencoder.Training;
+using Microsoft.ML.SeqAutoencoder.Torch;
 using Xunit;
 
 namespace Microsoft.ML.SeqAutoencoder.Tests.Torch
@@ -27,10 +28,12 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Torch
                 TinyAutoencoders.Settings(epochs: 2, batchSize: 8),
                 set, SequenceSet.From(Enumerable.Range(0, 60).Select(_ => new float[6]), 2));
 
-            var batched = model.Run(set, 64, reconstruct: true, forecast: true);
+            var rows = TinyAutoencoders.WithTargets(set, SequenceSet.From(Enumerable.Range(0, 60).Select(_ => new float[6]), 2));
+            var kinds = SequenceOutputKinds.Reconstruction | SequenceOutputKinds.Forecast;
+            var batched = model.Run(rows, 64, kinds);
             for (int i = 0; i < set.Count; i += 7)
             {
-                var alone = model.Infer(set, new[] { i }, 0, 1, reconstruct: true, forecast: true)[0];
+                var alone = model.Run(rows, 1, kinds, new[] { i })[0];
                 Assert.Equal(set.Length(i) * 2, alone.Reconstruction.Length);
                 AssertClose(alone.Code, batched[i].Code);
                 AssertClose(alone.Reconstruction, batched[i].Reconstruction);

@@ -1,0 +1,46 @@
+using Microsoft.ML.Runtime;
+
+namespace Microsoft.ML.SeqAutoencoder
+{
+    /// <summary>
+    /// Options of <see cref="SequenceEncodingEstimator"/>, as used in
+    /// <see cref="SequenceEncodingCatalog.EncodeSequences(TransformsCatalog, SequenceEncodingOptions)"/>: the columns,
+    /// plus the network shape and training (inherited).
+    /// </summary>
+    public sealed class SequenceEncodingOptions : SequenceAutoencoderOptions
+    {
+        /// <summary>Name of the input column: a vector of <see cref="System.Single"/> holding T·F values per row (known or variable size).</summary>
+        public string InputColumnName;
+
+        /// <summary>Name of the encoding column to add: a vector of <see cref="System.Single"/> of <see cref="SequenceNetworkOptions.EncodingSize"/> values.</summary>
+        public string OutputColumnName = DefaultColumnNames.Encoding;
+
+        /// <summary>Optional column for the rebuilt input steps, in input order and original units (Reconstruction and Composite modes).</summary>
+        public string ReconstructionColumnName;
+
+        /// <summary>Optional column for the forecast of the last <see cref="SequenceAutoencoderOptions.PredictionLength"/> steps of each row (Prediction and Composite modes).</summary>
+        public string ForecastColumnName;
+
+        /// <summary>
+        /// Optional <see cref="System.Single"/> column: the mean squared error of everything the decoders produce for the row
+        /// (reconstruction and forecast), each feature scaled by its training standard deviation.
+        /// </summary>
+        public string ReconstructionErrorColumnName;
+
+        internal static class DefaultColumnNames
+        {
+            public const string Encoding = "Encoding";
+        }
+
+        internal override void Check(IExceptionContext ectx)
+        {
+            base.Check(ectx);
+            ectx.CheckUserArg(!string.IsNullOrWhiteSpace(InputColumnName), nameof(InputColumnName), "An input column is required.");
+            ectx.CheckUserArg(!string.IsNullOrWhiteSpace(OutputColumnName), nameof(OutputColumnName), "An output column name is required.");
+            ectx.CheckUserArg(ReconstructionColumnName == null || Mode != SequenceAutoencoderMode.Prediction,
+                nameof(ReconstructionColumnName), "Prediction mode has no reconstruction decoder.");
+            ectx.CheckUserArg(ForecastColumnName == null || Mode != SequenceAutoencoderMode.Reconstruction,
+                nameof(ForecastColumnName), "Reconstruction mode has no prediction decoder.");
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.SeqAutoencoder;
+using Microsoft.ML.SeqAutoencoder.MLNet;
+using Microsoft.ML.SeqAutoencoder.Persistence;
+using Microsoft.ML.SeqAutoencoder.Torch;
+
+[assembly: LoadableClass(typeof(SequenceEncodingTransformer), null, typeof(SignatureLoadModel),
+    SequenceEncodingTransformer.UserName, SequenceEncodingTransformer.LoaderSignature)]
+
+namespace Microsoft.ML.SeqAutoencoder
+{
+    /// <summary>
+    /// <see cref="ITransformer"/> resulting from fitting a <see cref="SequenceEncodingEstimator"/>: appends the
+    /// fixed-length encoding of each row's sequence, and optionally its reconstruction, forecast and error.
+    /// </summary>
+    /// <remarks>
+    /// <see cref="SequenceTransformerBase.Transform"/> is lazy: rows are scored in batches of <see cref="SequenceAutoencoderOptions.ScoringBatchSize"/>
+    /// as a cursor moves, and not at all when no added column is read. The transformer owns a native
+    /// (libtorch) network: dispose it when done. Save and load it with <c>mlContext.Model.Save</c>/<c>Load</c>.
+    /// </remarks>
+    public sealed class SequenceEncodingTransformer : SequenceTransformerBase, IFittedAutoencoder
+    {
+        internal const string LoaderSignature = "SeqEncodingTransform";
+        internal const string UserName = "Sequence Encoding Transformer";
+
+        private readonly SequenceAutoencoderModel _model;
+        private readonly string _reconstructionColumnName;
+        private readonly string _forecastColumnName;
+        private readonly string _errorColumnName;
+
+        internal SequenceEncodingTransformer(IHostEnvironment env, SequenceAutoencoderModel model, SequenceEncodingOptions options)
+            : base(env, nameof(SequenceEncodingTransformer), options.InputColumnName, options.OutputColumnName, options.ScoringBatchSize)
+        {
+            _model = model;
+            _reconstructionColumnName = options.ReconstructionColumnName;
+            _forecastColumnName = options.ForecastColumnName;
+            _errorColumnName = options.ReconstructionErrorColumnName;
+        }
+
+        private static VersionInfo GetVersionInfo()
+            => ModelVersions.For("SEQ ENCO", LoaderSignature);
+
+        // Factory method for SignatureLoadModel.
+        private static SequenceEncodingTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+        {
+            ModelVersions.CheckAtModel(env, ctx, GetVersionInfo());
+
+            // *** Binary format ***
+            // string: input column name
+            // string: output (encoding) column name
+            // string or null: reconstruction column name
+            // string or null: forecast column name
+            // string or null: reconstruction error column name
+            // int: scoring batch size
+            // stream "SequenceAutoencoder": the network (architecture, standardization, weights)
+            var options = new SequenceEncodingOptions
+            {
+                InputColumnName = ctx.LoadNonEmptyString(),
+                OutputColumnName = ctx.LoadNonEmptyString(),
+                ReconstructionColumnName = ctx.LoadStringOrNull(),
+                ForecastColumnName = ctx.LoadStringOrNull(),
+                ReconstructionErrorColumnName = ctx.LoadStringOrNull(),
+                ScoringBatchSize = ctx.Reader.ReadInt32(),
+            };
+            env.CheckDecode(options.ScoringBatchSize > 0);
+            return new SequenceEncodingTransformer(env, AutoencoderModelFormat.Load(ctx), options);
+        }
+
+        private protected override void SaveModel(ModelSaveContext ctx)
+        {
+            ctx.SetVersionInfo(GetVersionInfo());
+
+            // *** Binary format ***: see Create.
+            ctx.SaveNonEmptyString(InputColumnName);
+            ctx.SaveNonEmptyString(OutputColumnName);
+            ctx.SaveStringOrNull(_reconstructionColumnName);
+            ctx.SaveStringOrNull(_forecastColumnName);
+            ctx.SaveStringOrNull(_errorColumnName);
+            ctx.Writer.Write(ScoringBatchSize);
+            AutoencoderModelFormat.Save(ctx, _model);
+        }
+
+        /// <summary>Number of features in each time step.</summary>
+        public int FeaturesPerStep => _model.Architecture.FeaturesPerStep;
+
+        /// <summary>Length of the encoding.</summary>
+        public int EncodingSize => _model.Architecture.EncodingSize;
+
+        /// <summary>What the decoders were trained to produce.</summary>
+        public SequenceAutoencoderMode Mode => _model.Architecture.Mode;
+
+        /// <summary>Number of steps at the end of each row that the prediction decoder forecasts (0 in Reconstruction mode).</summary>
+        public int PredictionLength => _model.Architecture.PredictionLength;
+
+        private protected override bool IsDisposed => _model.IsDisposed;
+
+        /// <summary>The fitted network, for components built on it (decoding, fine-tuning).</summary>
+        internal SequenceAutoencoderModel Model => _model;
+
+        SequenceAutoencoderModel IFittedAutoencoder.Autoencoder => _model;
+
+        private protected override SequenceBinding Bind(DataViewSchema inputSchema)
+        {
+            int f = FeaturesPerStep;
+            int p = PredictionLength;
+            var input = new SequenceColumn(InputColumnName, f, 1 + p);
+            int inputIndex = input.Check(Host, inputSchema, out int inputSize);
+            var outputs = new List<SequenceOutput> { SequenceOutput.Vector(OutputColumnName, EncodingSize) };
+            int reconstruction = Add(outputs, _reconstructionColumnName == null ? null : SequenceOutput.Vector(_reconstructionColumnName, inputSize == 0 ? 0 : inputSize - p * f));
+            int forecast = Add(outputs, _forecastColumnName == null ? null : SequenceOutput.Vector(_forecastColumnName, p * f));
+            int error = Add(outputs, _errorColumnName == null ? null : SequenceOutput.Scalar(_errorColumnName));
+            return new SequenceBinding(input, inputIndex, p, outputs, (rows, active) =>
+            {
+                bool Active(int i) => i >= 0 && active[i];
+                var kinds = (Active(reconstruction) ? SequenceOutputKinds.Reconstruction : 0)
+                    | (Active(forecast) ? SequenceOutputKinds.Forecast : 0)
+                    | (Active(error) ? SequenceOutputKinds.Errors : 0);
+                SequenceOutputs[] scored = _model.Run(rows, rows.Count, kinds);
+                var result = new float[scored.Length][][];
+                for (int r = 0; r < scored.Length; r++)
+                {
+                    var values = result[r] = new float[outputs.Count][];
+                    values[0] = scored[r].Code;
+                    if (Active(reconstruction))
+                        values[reconstruction] = scored[r].Reconstruction;
+                    if (Active(forecast))
+                        values[forecast] = scored[r].Forecast;
+                    if (Active(error))
+                        values[error] = new[] { (float)scored[r].MeanSquaredError() };
+                }
+                return result;
+            });
+        }
+
+        private static int Add(List<SequenceOutput> outputs, SequenceOutput output)
+        {
+            if (output is null)
+                return -1;
+            outputs.Add(output);
+            return outputs.Count - 1;
+        }
+
+        /// <summary>Releases the native network. The transformer cannot be used afterwards.</summary>
+        public override void Dispose() => _model.Dispose();
+    }
+}

@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.SeqAutoencoder.MLNet;
+using Microsoft.ML.SeqAutoencoder.Torch;
+
+namespace Microsoft.ML.SeqAutoencoder.TimeSeries
+{
+    /// <summary>
+    /// The streaming detector's <see cref="ILookAheadBatch"/>: pushes the next batch of time steps through a
+    /// <see cref="SlidingWindow"/> and scores every window that ends in the batch in one forward pass. The window carries
+    /// over from batch to batch, so each row's score depends only on the rows up to it; rows before the first full
+    /// window get <see cref="WindowScorer.WarmUp"/>.
+    /// </summary>
+    internal sealed class WindowLookAheadBatch : ILookAheadBatch
+    {
+        private readonly IHost _host;
+        private readonly StepColumn _column;
+        private readonly int _inputIndex;
+        private readonly WindowScorer _scorer;
+        private readonly int _batchSize;
+        private readonly SlidingWindow _window;
+        private readonly float[] _step;
+        private readonly float[] _windowValues;
+        private readonly List<int> _scoredRows = new List<int>();
+        private readonly List<DetectorOutput> _batch = new List<DetectorOutput>();
+        private StepReader _read;
+
+        public WindowLookAheadBatch(IHost host, StepColumn column, int inputIndex, WindowScorer scorer, int batchSize)
+        {
+            _host = host;
+            _column = column;
+            _inputIndex = inputIndex;
+            _scorer = scorer;
+            _batchSize = batchSize;
+            _window = new SlidingWindow(scorer.WindowSize, scorer.FeaturesPerStep);
+            _step = new float[scorer.FeaturesPerStep];
+            _windowValues = new float[scorer.WindowSize * scorer.FeaturesPerStep];
+        }
+
+        public int ScoreNext(DataViewRowCursor lookAhead)
+        {
+            _read ??= _column.CreateReader(_host, lookAhead, _inputIndex, () => lookAhead.Position);
+            var windows = new SequenceSet(_scorer.FeaturesPerStep);
+            _scoredRows.Clear();
+            _batch.Clear();
+            while (_batch.Count < _batchSize && lookAhead.MoveNext())
+            {
+                _read(_step);
+                _window.Push(_step);
+                if (_window.IsFull)
+                {
+                    _window.CopyTo(_windowValues);
+                    windows.Add(_windowValues);
+                    _scoredRows.Add(_batch.Count);
+                }
+                _batch.Add(WindowScorer.WarmUp);
+            }
+            DetectorOutput[] scored = _scorer.Score(windows);
+            for (int i = 0; i < scored.Length; i++)
+                _batch[_scoredRows[i]] = scored[i];
+            return _batch.Count;
+        }
+
+        public Delegate MakeGetter(int column, Func<int> index)
+        {
+            ValueGetter<VBuffer<double>> getter = (ref VBuffer<double> value) =>
+            {
+                var editor = VBufferEditor.Create(ref value, 3);
+                _batch[index()].CopyTo(editor.Values);
+                value = editor.Commit();
+            };
+            return getter;
+        }
+    }
+}

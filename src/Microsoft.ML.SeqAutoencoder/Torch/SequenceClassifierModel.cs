@@ -1,0 +1,65 @@
+using System;
+using Microsoft.ML.Runtime;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.SeqAutoencoder.Torch
+{
+    /// <summary>
+    /// A fitted sequence classifier ready for inference: class probabilities for batches of sequences, computed
+    /// without gradients in a dispose scope per batch. Safe to call from several threads at once (the network is
+    /// only read). Owns the network: dispose it when done. Saved and loaded by <c>Persistence/ClassifierModelFormat</c>.
+    /// </summary>
+    internal sealed class SequenceClassifierModel : IDisposable
+    {
+        private readonly SequenceClassifierNetwork _network;
+        private bool _disposed;
+
+        public SequenceClassifierModel(SequenceClassifierNetwork network)
+        {
+            Contracts.AssertValue(network);
+            _network = network;
+            _network.eval();
+        }
+
+        /// <summary>The network's shape.</summary>
+        public ClassifierArchitecture Architecture => _network.Architecture;
+
+        /// <summary>The underlying network (for persistence and tests).</summary>
+        internal SequenceClassifierNetwork Network => _network;
+
+        /// <summary>Whether <see cref="Dispose"/> has released the network.</summary>
+        public bool IsDisposed => _disposed;
+
+        /// <summary>
+        /// Softmax class probabilities (K values each) of every sequence of <paramref name="set"/>, in forward passes of
+        /// up to <paramref name="batchSize"/> sequences. No tensor survives the call.
+        /// </summary>
+        public float[][] Probabilities(SequenceSet set, int batchSize)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Contracts.Assert(set.FeaturesPerStep == Architecture.Encoder.FeaturesPerStep && batchSize > 0);
+            int k = Architecture.ClassCount;
+            int[] all = set.All();
+            var results = new float[set.Count][];
+            for (int start = 0; start < set.Count; start += batchSize)
+            {
+                int count = Math.Min(batchSize, set.Count - start);
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
+                using var batch = set.CreateBatch(all, start, count);
+                float[] values = _network.Logits(batch, null).softmax(1).contiguous().data<float>().ToArray();
+                for (int b = 0; b < count; b++)
+                    results[start + b] = values.AsSpan(b * k, k).ToArray();
+            }
+            return results;
+        }
+
+        public void Dispose()
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            _network.Dispose();
+        }
+    }
+}
