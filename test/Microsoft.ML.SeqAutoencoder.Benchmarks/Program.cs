@@ -14,6 +14,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks
         {
             new AllocatorBenchmark(),
             new Speed.SpeedBenchmark(),
+            new MultiPass.MultiPassBenchmark(),
         }.Concat(Quality.QualityBenchmark.All).ToArray();
 
         private static int Main(string[] args)

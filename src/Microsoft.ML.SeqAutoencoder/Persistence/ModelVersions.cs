@@ -19,7 +19,8 @@ namespace Microsoft.ML.SeqAutoencoder.Persistence
         /// down to <paramref name="readBackTo"/>.
         /// </summary>
         public static VersionInfo For(string modelSignature, string loaderSignature, uint written = Initial, uint readBackTo = Initial)
-            => new VersionInfo(modelSignature, written, written, readBackTo, loaderSignature, typeof(ModelVersions).Assembly.FullName);
+            => new VersionInfo(modelSignature, written, written, readBackTo,
+                loaderAssemblyName: typeof(ModelVersions).Assembly.FullName, loaderSignature: loaderSignature);
 
         /// <summary>Checks a load factory's arguments and that <paramref name="ctx"/> is at a model of <paramref name="version"/>.</summary>
         public static void CheckAtModel(IHostEnvironment env, ModelLoadContext ctx, VersionInfo version)
