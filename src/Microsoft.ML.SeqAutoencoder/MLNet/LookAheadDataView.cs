@@ -8,12 +8,18 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
 {
     /// <summary>
     /// The lazy view every stage of this library returns from <c>Transform</c>: the source's columns plus the added
-    /// ones, scored in batches as cursors move. A cursor that needs an added column opens a second, look-ahead cursor
-    /// on the source that reads only the input column; the stage's <see cref="ILookAheadBatch"/> scores the next batch
-    /// from it in one forward pass, and the cursor serves that batch row by row while the first cursor supplies the
-    /// pass-through columns. A cursor that needs no added column runs no network. Memory is one batch, whatever the
-    /// row count. Batches follow the source order, so the view cannot shuffle and makes one cursor per cursor set.
+    /// ones, scored in batches as cursors move. A cursor that needs an added column reads the input column through a
+    /// second, look-ahead cursor on the source; the stage's <see cref="ILookAheadBatch"/> scores the next batch from it
+    /// in one forward pass, and the cursor serves that batch row by row while the first cursor supplies the
+    /// pass-through columns. A cursor that needs no added column runs no network.
     /// </summary>
+    /// <remarks>
+    /// Scored batches are kept (<see cref="OutputCache"/>) while they fit a memory budget, so later cursors over the same
+    /// view, such as the passes of a multi-pass trainer, read them instead of running the network again. Past the
+    /// budget the kept batches are dropped and every cursor streams, so memory stays bounded by one batch plus the
+    /// budget, whatever the row count. Batches follow the source order, so the view cannot shuffle and makes one
+    /// cursor per cursor set.
+    /// </remarks>
     internal sealed class LookAheadDataView : IDataView
     {
         private readonly IHost _host;
@@ -21,21 +27,30 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
         private readonly int _inputIndex;
         private readonly ColumnBindings _columns;
         private readonly Func<bool[], ILookAheadBatch> _createBatch;
+        private readonly Func<int, Func<ScoredBatch>, Func<int>, Delegate> _makeGetter;
+        private readonly OutputCache _cache;
 
         /// <param name="host">The stage's host, for checks and cancellation.</param>
         /// <param name="source">The view to transform; it must be re-readable in the same order.</param>
         /// <param name="inputIndex">The index of the input column in <paramref name="source"/>'s schema.</param>
         /// <param name="added">The added columns.</param>
         /// <param name="createBatch">Makes the per-cursor scorer, told which added columns are active.</param>
+        /// <param name="makeGetter">A getter of added column i reading the row at index() of the batch batch() returns.</param>
+        /// <param name="cacheBudgetBytes">Most memory the kept batches may take; 0 keeps none.</param>
         public LookAheadDataView(IHost host, IDataView source, int inputIndex, DataViewSchema.DetachedColumn[] added,
-            Func<bool[], ILookAheadBatch> createBatch)
+            Func<bool[], ILookAheadBatch> createBatch, Func<int, Func<ScoredBatch>, Func<int>, Delegate> makeGetter, long cacheBudgetBytes)
         {
             _host = host;
             _source = source;
             _inputIndex = inputIndex;
             _columns = new ColumnBindings(source.Schema, added);
             _createBatch = createBatch;
+            _makeGetter = makeGetter;
+            _cache = new OutputCache(cacheBudgetBytes);
         }
+
+        /// <summary>The kept batches (for tests and benchmarks).</summary>
+        internal OutputCache Cache => _cache;
 
         /// <summary>Batches need the source order, so this view cannot shuffle.</summary>
         public bool CanShuffle => false;
@@ -54,10 +69,7 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
             var activeAdded = _columns.AddedColumnIndices.Select(i => needed[i]).ToArray();
             bool[] passThrough = _columns.GetActiveInput(c => needed[c]);
             var main = _source.GetRowCursor(_source.Schema.Where(c => passThrough[c.Index]));
-            if (!activeAdded.Any(a => a))
-                return new Cursor(this, main, null, null, needed);
-            var lookAhead = _source.GetRowCursor(new[] { _source.Schema[_inputIndex] });
-            return new Cursor(this, main, lookAhead, _createBatch(activeAdded), needed);
+            return new Cursor(this, main, activeAdded.Any(a => a) ? activeAdded : null, needed);
         }
 
         /// <summary>One cursor: batches follow the source order.</summary>
@@ -68,22 +80,26 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
         {
             private readonly LookAheadDataView _parent;
             private readonly DataViewRowCursor _main;
-            private readonly DataViewRowCursor _lookAhead;
-            private readonly ILookAheadBatch _batch;
+            private readonly bool[] _activeAdded;
             private readonly bool[] _active;
             private readonly Func<int> _index;
-            private int _rowsInBatch;
+            private readonly Func<ScoredBatch> _current;
+            private DataViewRowCursor _lookAhead;
+            private ILookAheadBatch _batch;
+            private ScoredBatch _scored;
+            private int _batchNumber = -1;
             private int _indexInBatch;
+            private int _rowsToSkip;
             private bool _disposed;
 
-            public Cursor(LookAheadDataView parent, DataViewRowCursor main, DataViewRowCursor lookAhead, ILookAheadBatch batch, bool[] active)
+            public Cursor(LookAheadDataView parent, DataViewRowCursor main, bool[] activeAdded, bool[] active)
             {
                 _parent = parent;
                 _main = main;
-                _lookAhead = lookAhead;
-                _batch = batch;
+                _activeAdded = activeAdded;
                 _active = active;
                 _index = () => _indexInBatch;
+                _current = () => _scored;
             }
 
             public override DataViewSchema Schema => _parent.Schema;
@@ -100,15 +116,55 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
             {
                 if (!_main.MoveNext())
                     return false;
-                if (_batch is not null && ++_indexInBatch >= _rowsInBatch)
-                {
-                    _parent._host.CheckAlive();
-                    _rowsInBatch = _batch.ScoreNext(_lookAhead);
-                    if (_rowsInBatch == 0)
-                        throw _parent._host.Except("The source view returned fewer rows on a second cursor than on the first: it must be re-readable in the same order.");
-                    _indexInBatch = 0;
-                }
+                if (_activeAdded is not null && (_scored is null || ++_indexInBatch >= _scored.Count))
+                    NextBatch();
                 return true;
+            }
+
+            /// <summary>Serves the next batch from the cache, or scores it (and offers it to the cache).</summary>
+            private void NextBatch()
+            {
+                var cache = _parent._cache;
+                _batchNumber++;
+                _indexInBatch = 0;
+                if (TryServeFromCache())
+                    return;
+                _parent._host.CheckAlive();
+                // Cursors on several threads (a trainer's parallel passes) must not score the same batch side by side:
+                // one scores it and the others then find it in the cache.
+                lock (cache.ScoringLock(_batchNumber))
+                {
+                    if (!TryServeFromCache())
+                        Score();
+                }
+            }
+
+            private bool TryServeFromCache()
+            {
+                if (!_parent._cache.TryGet(_batchNumber, _activeAdded, out _scored))
+                    return false;
+                // The look-ahead cursor stays where it is; it catches up if a later batch must be scored.
+                _rowsToSkip += _scored.Count;
+                return true;
+            }
+
+            private void Score()
+            {
+                var parent = _parent;
+                if (_lookAhead is null)
+                {
+                    _lookAhead = parent._source.GetRowCursor(new[] { parent._source.Schema[parent._inputIndex] });
+                    _batch = parent._createBatch(_activeAdded);
+                }
+                if (_rowsToSkip > 0)
+                {
+                    _batch.Skip(_lookAhead, _rowsToSkip);
+                    _rowsToSkip = 0;
+                }
+                _scored = _batch.ScoreNext(_lookAhead);
+                if (_scored.Count == 0)
+                    throw parent._host.Except("The source view returned fewer rows on a second cursor than on the first: it must be re-readable in the same order.");
+                parent._cache.Offer(_batchNumber, _activeAdded, _scored);
             }
 
             public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
@@ -117,7 +173,7 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
                 int index = _parent._columns.MapColumnIndex(out bool isSource, column.Index);
                 if (isSource)
                     return _main.GetGetter<TValue>(_main.Schema[index]);
-                if (_batch.MakeGetter(index, _index) is not ValueGetter<TValue> getter)
+                if (_parent._makeGetter(index, _current, _index) is not ValueGetter<TValue> getter)
                     throw _parent._host.Except($"Column '{column.Name}' is of type {column.Type}, not {typeof(TValue).Name}.");
                 return getter;
             }
@@ -138,20 +194,31 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
     }
 
     /// <summary>
-    /// What a <see cref="LookAheadDataView"/> cursor asks of the stage it serves: score the next batch of rows read from
-    /// the look-ahead cursor, and read an added column of a row of that batch. One instance per cursor, so it may keep
+    /// What a <see cref="LookAheadDataView"/> cursor asks of the stage it serves. One instance per cursor, so it may keep
     /// state across batches (the streaming detector's sliding window).
     /// </summary>
     internal interface ILookAheadBatch
     {
         /// <summary>
-        /// Reads the next rows from <paramref name="lookAhead"/> (at most the stage's batch size; its getters are bound by
-        /// the stage on first use), scores them in one go and returns how many rows it read: 0 only when the
-        /// look-ahead cursor has no row left.
+        /// Reads the next rows from <paramref name="lookAhead"/> (at most the stage's batch size) and scores them in one
+        /// go. The batch has no row only when the look-ahead cursor had none left.
         /// </summary>
-        int ScoreNext(DataViewRowCursor lookAhead);
+        ScoredBatch ScoreNext(DataViewRowCursor lookAhead);
 
-        /// <summary>A getter of added column <paramref name="column"/> for the row at <paramref name="index"/>() in the current batch.</summary>
-        Delegate MakeGetter(int column, Func<int> index);
+        /// <summary>
+        /// Moves <paramref name="lookAhead"/> past <paramref name="rows"/> rows whose batches came from the cache, keeping
+        /// whatever state the next batch needs (a sliding window reads and pushes them).
+        /// </summary>
+        void Skip(DataViewRowCursor lookAhead, int rows);
+    }
+
+    /// <summary>The outputs of one scored batch of rows. Never changed once made, so cursors can share it through the cache.</summary>
+    internal abstract class ScoredBatch
+    {
+        /// <summary>Number of rows.</summary>
+        public abstract int Count { get; }
+
+        /// <summary>About how much memory the batch holds, for the cache budget.</summary>
+        public abstract long Bytes { get; }
     }
 }

@@ -18,7 +18,6 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
         private ValueGetter<VBuffer<float>> _input;
         private VBuffer<float> _value;
         private float[] _scratch;
-        private float[][][] _scored;
 
         public SequenceLookAheadBatch(IHost host, SequenceBinding binding, bool[] active, int batchSize)
         {
@@ -28,7 +27,7 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
             _batchSize = batchSize;
         }
 
-        public int ScoreNext(DataViewRowCursor lookAhead)
+        public ScoredBatch ScoreNext(DataViewRowCursor lookAhead)
         {
             _input ??= lookAhead.GetGetter<VBuffer<float>>(lookAhead.Schema[_binding.InputIndex]);
             SequenceSet rows = _binding.NewSet();
@@ -37,10 +36,40 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
                 _input(ref _value);
                 rows.Add(_binding.Input.Read(_host, in _value, lookAhead.Position, ref _scratch));
             }
-            _scored = rows.Count > 0 ? _binding.Score(rows, _active) : null;
-            return rows.Count;
+            return new Scored(rows.Count > 0 ? _binding.Score(rows, _active) : Array.Empty<float[][]>());
         }
 
-        public Delegate MakeGetter(int column, Func<int> index) => _binding.MakeGetter(column, () => _scored[index()]);
+        public void Skip(DataViewRowCursor lookAhead, int rows)
+        {
+            for (int i = 0; i < rows; i++)
+                lookAhead.MoveNext();
+        }
+
+        /// <summary>The getter of output <paramref name="column"/> of <paramref name="binding"/>, reading batches these scorers made.</summary>
+        public static Delegate MakeGetter(SequenceBinding binding, int column, Func<ScoredBatch> batch, Func<int> index)
+            => binding.MakeGetter(column, () => ((Scored)batch()).Rows[index()]);
+
+        /// <summary>Rows scored by a binding: [row][output] (null when the output was not active).</summary>
+        private sealed class Scored : ScoredBatch
+        {
+            private readonly long _bytes;
+
+            public Scored(float[][][] rows)
+            {
+                Rows = rows;
+                foreach (float[][] row in rows)
+                {
+                    _bytes += 24 + 8L * row.Length;
+                    foreach (float[] values in row)
+                        _bytes += values is null ? 0 : 24 + 4L * values.Length;
+                }
+            }
+
+            public float[][][] Rows { get; }
+
+            public override int Count => Rows.Length;
+
+            public override long Bytes => _bytes;
+        }
     }
 }

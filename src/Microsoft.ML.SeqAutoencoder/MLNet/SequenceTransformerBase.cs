@@ -27,6 +27,12 @@ namespace Microsoft.ML.SeqAutoencoder
         /// <summary>Rows per forward pass when a transformed view is read.</summary>
         private protected int ScoringBatchSize { get; }
 
+        /// <summary>
+        /// Most memory the outputs a transformed view keeps for later cursors may take (<see cref="OutputCache"/>); set per
+        /// process, tests set it per transformer.
+        /// </summary>
+        internal long OutputCacheBytes { get; set; } = OutputCache.DefaultBudgetBytes();
+
         /// <summary>Name of the input column.</summary>
         public string InputColumnName { get; }
 
@@ -52,7 +58,8 @@ namespace Microsoft.ML.SeqAutoencoder
             Host.CheckValue(input, nameof(input));
             SequenceBinding binding = CheckedBind(input.Schema);
             return new LookAheadDataView(Host, input, binding.InputIndex, binding.Columns,
-                active => new SequenceLookAheadBatch(Host, binding, active, ScoringBatchSize));
+                active => new SequenceLookAheadBatch(Host, binding, active, ScoringBatchSize),
+                (column, batch, index) => SequenceLookAheadBatch.MakeGetter(binding, column, batch, index), OutputCacheBytes);
         }
 
         /// <summary>A row-to-row mapper that scores one row at a time (used by prediction engines).</summary>

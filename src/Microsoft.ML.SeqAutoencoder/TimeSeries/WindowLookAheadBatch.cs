@@ -23,8 +23,6 @@ namespace Microsoft.ML.SeqAutoencoder.TimeSeries
         private readonly SlidingWindow _window;
         private readonly float[] _step;
         private readonly float[] _windowValues;
-        private readonly List<int> _scoredRows = new List<int>();
-        private readonly List<DetectorOutput> _batch = new List<DetectorOutput>();
         private StepReader _read;
 
         public WindowLookAheadBatch(IHost host, StepColumn column, int inputIndex, WindowScorer scorer, int batchSize)
@@ -39,13 +37,13 @@ namespace Microsoft.ML.SeqAutoencoder.TimeSeries
             _windowValues = new float[scorer.WindowSize * scorer.FeaturesPerStep];
         }
 
-        public int ScoreNext(DataViewRowCursor lookAhead)
+        public ScoredBatch ScoreNext(DataViewRowCursor lookAhead)
         {
             _read ??= _column.CreateReader(_host, lookAhead, _inputIndex, () => lookAhead.Position);
             var windows = new SequenceSet(_scorer.FeaturesPerStep);
-            _scoredRows.Clear();
-            _batch.Clear();
-            while (_batch.Count < _batchSize && lookAhead.MoveNext())
+            var scoredRows = new List<int>();
+            var batch = new List<DetectorOutput>();
+            while (batch.Count < _batchSize && lookAhead.MoveNext())
             {
                 _read(_step);
                 _window.Push(_step);
@@ -53,25 +51,48 @@ namespace Microsoft.ML.SeqAutoencoder.TimeSeries
                 {
                     _window.CopyTo(_windowValues);
                     windows.Add(_windowValues);
-                    _scoredRows.Add(_batch.Count);
+                    scoredRows.Add(batch.Count);
                 }
-                _batch.Add(WindowScorer.WarmUp);
+                batch.Add(WindowScorer.WarmUp);
             }
             DetectorOutput[] scored = _scorer.Score(windows);
             for (int i = 0; i < scored.Length; i++)
-                _batch[_scoredRows[i]] = scored[i];
-            return _batch.Count;
+                batch[scoredRows[i]] = scored[i];
+            return new Scored(batch.ToArray());
         }
 
-        public Delegate MakeGetter(int column, Func<int> index)
+        public void Skip(DataViewRowCursor lookAhead, int rows)
+        {
+            // Rows whose scores came from the cache still fill the window the next batch starts from.
+            _read ??= _column.CreateReader(_host, lookAhead, _inputIndex, () => lookAhead.Position);
+            for (int i = 0; i < rows && lookAhead.MoveNext(); i++)
+            {
+                _read(_step);
+                _window.Push(_step);
+            }
+        }
+
+        /// <summary>The getter of the detector's output column, reading batches these scorers made.</summary>
+        public static Delegate MakeGetter(Func<ScoredBatch> batch, Func<int> index)
         {
             ValueGetter<VBuffer<double>> getter = (ref VBuffer<double> value) =>
             {
                 var editor = VBufferEditor.Create(ref value, 3);
-                _batch[index()].CopyTo(editor.Values);
+                ((Scored)batch()).Rows[index()].CopyTo(editor.Values);
                 value = editor.Commit();
             };
             return getter;
+        }
+
+        private sealed class Scored : ScoredBatch
+        {
+            public Scored(DetectorOutput[] rows) => Rows = rows;
+
+            public DetectorOutput[] Rows { get; }
+
+            public override int Count => Rows.Length;
+
+            public override long Bytes => 24 + 24L * Rows.Length;
         }
     }
 }

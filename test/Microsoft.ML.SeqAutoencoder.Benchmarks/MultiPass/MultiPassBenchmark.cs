@@ -1,67 +1,149 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
+using System.IO;
 using System.Linq;
+using System.Text;
+using System.Text.Json;
 using System.Threading;
 using Microsoft.ML.Data;
 using Microsoft.ML.SeqAutoencoder.Benchmarks.Harness;
+using Microsoft.ML.SeqAutoencoder.Benchmarks.Quality;
+using Microsoft.ML.SeqAutoencoder.Benchmarks.Speed;
+using Microsoft.ML.SeqAutoencoder.MLNet;
 
 namespace Microsoft.ML.SeqAutoencoder.Benchmarks.MultiPass
 {
     /// <summary>
-    /// A multi-pass ML.NET trainer after an LSTM stage: <c>EncodeSequences</c> → <c>NormalizeMeanVariance</c> →
-    /// <c>SdcaMaximumEntropy</c>, fitted without a cache and with <c>AppendCacheCheckpoint</c>, on a few hundred and on
-    /// many rows. Reports the seconds of the two stages' Fit, the encoder's forward passes and the source cursors.
+    /// A multi-pass ML.NET trainer after an LSTM stage, as a new user writes it: <c>EncodeSequences</c> →
+    /// <c>NormalizeMeanVariance</c> → <c>SdcaMaximumEntropy</c> (ML.NET's usual multiclass trainer; it reads its data
+    /// thousands of times on small sets). The two stages after the encoder are fitted without a cache and with
+    /// <c>AppendCacheCheckpoint</c>, on a few hundred and on many rows; for reference, the same SDCA on the same
+    /// encodings held in a plain in-memory view (no LSTM involved), and, on small row counts, the library without its
+    /// output cache (budget 0: every pass runs the network, as before the cache). Then the memory the cache costs: peak RSS
+    /// of one lazy scoring pass over 10k and 1M rows, in fresh processes, with the default budget and with none.
     /// </summary>
     internal sealed class MultiPassBenchmark : IBenchmark
     {
+        private static readonly TimeSpan ChildTimeout = TimeSpan.FromMinutes(30);
+
         public string Name => "multipass";
 
-        public string Description => "SDCA after EncodeSequences: Fit without a cache vs with AppendCacheCheckpoint (seconds, forward passes)";
+        public string Description => "SDCA after EncodeSequences: Fit without a cache vs AppendCacheCheckpoint; memory of the output cache";
 
-        public string Usage => "multipass [--rows 300,100000] [--steps 96] [--epochs 3]";
+        public string Usage => string.Join(Environment.NewLine,
+            "multipass [--rows 300,100000] [--steps 96] [--epochs 3] [--baseline-max-rows 1000] [--memory-rows 1000000]",
+            "  --rows N,...        row counts of the SDCA runs (generated sequences of --steps steps, 3 classes)",
+            "  --epochs N          epochs of the encoder (its Fit is not timed)",
+            "  --baseline-max-rows N   also fit with the output cache off, on row counts up to N (slow: every SDCA pass runs the LSTM; 0: never)",
+            "  --memory-rows N     rows of the large lazy scoring run (0 skips the memory part)");
 
         public int Run(BenchmarkArguments arguments)
         {
-            int[] sizes = arguments.String("rows", "300,100000").Split(',').Select(int.Parse).ToArray();
+            int[] sizes = arguments.String("rows", "300,100000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
             int steps = arguments.Int("steps", 96, 2);
             int epochs = arguments.Int("epochs", 3, 1);
+            int baselineMaxRows = arguments.Int("baseline-max-rows", 1000, 0);
+            int memoryRows = arguments.Int("memory-rows", 1_000_000, 0);
             arguments.ThrowOnUnknown();
-            Console.WriteLine(Quality.BenchmarkEnvironment.Describe());
-            var table = new ResultTable("rows", "pipeline", "fit seconds", "forward passes", "source cursors", "peak RSS MiB");
+
+            var clock = Stopwatch.StartNew();
+            var report = new StringBuilder();
+            report.AppendLine(BenchmarkEnvironment.Describe());
+            report.AppendLine($"Load average at start: {MachineInfo.LoadAverage().One:F2}; output cache budget {OutputCache.DefaultBudgetBytes() / (1024 * 1024)} MiB.");
+            report.AppendLine();
+            report.AppendLine("| rows | what SDCA reads | fit seconds (normalizer + SDCA) | encoder forward passes | cursors on the source |");
+            report.AppendLine("| ---: | --- | ---: | ---: | ---: |");
             foreach (int rows in sizes)
             {
-                var ml = new MLContext(seed: 1);
-                var counting = new CountingDataView(ml.Data.LoadFromEnumerable(Rows(rows, steps)));
-                using var encoder = ml.Transforms.EncodeSequences(new SequenceEncodingOptions
+                foreach (string line in FitRows(rows, steps, epochs, rows <= baselineMaxRows))
                 {
-                    InputColumnName = "Values", FeaturesPerStep = 1, Epochs = epochs, Seed = 1,
-                }).Fit(counting);
-                foreach (bool cache in new[] { false, true })
-                {
-                    IEstimator<ITransformer> tail = ml.Transforms.NormalizeMeanVariance("Encoding");
-                    if (cache)
-                        tail = tail.AppendCacheCheckpoint(ml);
-                    tail = tail.Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Encoding"));
-                    IDataView encoded = encoder.Transform(counting);
-                    long passes = encoder.Model.ForwardPasses;
-                    int cursors = counting.Cursors;
-                    GC.Collect();
-                    var clock = Stopwatch.StartNew();
-                    tail.Fit(encoded);
-                    clock.Stop();
-                    string[] row =
-                    {
-                        rows.ToString(), cache ? "with AppendCacheCheckpoint" : "no cache", clock.Elapsed.TotalSeconds.ToString("F2"),
-                        (encoder.Model.ForwardPasses - passes).ToString(), (counting.Cursors - cursors).ToString(),
-                        (ProcessCounters.Read().PeakRssKiB / 1024).ToString(),
-                    };
-                    table.Add(row);
-                    Console.WriteLine(string.Join(" | ", row));
+                    Console.WriteLine(line);
+                    report.AppendLine(line);
                 }
             }
-            Console.WriteLine(table.ToMarkdown());
+
+            if (memoryRows > 0)
+            {
+                report.AppendLine();
+                report.AppendLine("| lazy scoring of | output cache | peak RSS MiB | RSS before MiB | seconds |");
+                report.AppendLine("| ---: | --- | ---: | ---: | ---: |");
+                foreach (long rows in new[] { 10_000L, memoryRows })
+                {
+                    foreach (string budget in new[] { null, "0" })
+                    {
+                        var variables = new Dictionary<string, string>();
+                        if (budget != null)
+                            variables[OutputCache.BudgetEnvironmentVariable] = budget;
+                        string json = ChildProcess.Run(new[] { "speed", "--child", "rss", "--shape", "a", "--rows", rows.ToString(CultureInfo.InvariantCulture), "--seed", "1" },
+                            new[] { OutputCache.BudgetEnvironmentVariable }, variables, ChildTimeout);
+                        var result = JsonSerializer.Deserialize<SpeedChildResult>(json);
+                        string line = $"| {rows:N0} rows (shape a) | {(budget == null ? $"default ({OutputCache.DefaultBudgetMegabytes} MiB)" : "off")} | " +
+                            $"{result.PeakRssKiB / 1024} | {result.RssBeforeKiB / 1024} | {result.TotalMilliseconds / 1000:F1} |";
+                        Console.WriteLine(line);
+                        report.AppendLine(line);
+                    }
+                }
+            }
+            report.AppendLine();
+            report.AppendLine($"Total {clock.Elapsed.TotalMinutes:F1} min; load average at end {MachineInfo.LoadAverage().One:F2}.");
+            Console.WriteLine();
+            Console.WriteLine(report);
+            string path = Path.Combine(BenchmarkEnvironment.OutputFolder(), $"multipass-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md");
+            File.WriteAllText(path, report.ToString());
+            Console.WriteLine($"Wrote {path}");
             return 0;
+        }
+
+        private static IEnumerable<string> FitRows(int rows, int steps, int epochs, bool baseline)
+        {
+            var ml = new MLContext(seed: 1);
+            var data = Rows(rows, steps).ToList();
+            var source = new CountingDataView(ml.Data.LoadFromEnumerable(data));
+            using var encoder = ml.Transforms.EncodeSequences(new SequenceEncodingOptions
+            {
+                InputColumnName = nameof(Row.Values), FeaturesPerStep = 1, Epochs = epochs, Seed = 1,
+            }).Fit(source);
+            long defaultBudget = encoder.OutputCacheBytes;
+
+            var runs = new List<(string What, long Budget, bool Checkpoint)> { ("no cache", defaultBudget, false), ("AppendCacheCheckpoint", defaultBudget, true) };
+            if (baseline)
+                runs.Add(("no cache, the library's output cache off", 0, false));
+            foreach (var (what, budget, checkpoint) in runs)
+            {
+                encoder.OutputCacheBytes = budget;
+                long passes = encoder.Model.ForwardPasses;
+                int cursors = source.Cursors;
+                double seconds = FitTail(ml, encoder.Transform(source), checkpoint);
+                yield return $"| {rows:N0} | {what} | {seconds:F2} | {encoder.Model.ForwardPasses - passes} | {source.Cursors - cursors} |";
+            }
+
+            // The same SDCA on the same encodings in a plain in-memory view: what ML.NET itself costs.
+            var encodings = encoder.Transform(source).GetColumn<float[]>("Encoding").ToArray();
+            var plain = ml.Data.LoadFromEnumerable(data.Select((r, i) => new EncodedRow { Label = r.Label, Encoding = encodings[i] }).ToList(),
+                SchemaFor(encodings[0].Length));
+            yield return $"| {rows:N0} | the encodings in memory (LoadFromEnumerable), no cache | {FitTail(ml, plain, false):F2} | – | – |";
+            yield return $"| {rows:N0} | the encodings in memory (LoadFromEnumerable), AppendCacheCheckpoint | {FitTail(ml, plain, true):F2} | – | – |";
+        }
+
+        private static double FitTail(MLContext ml, IDataView data, bool checkpoint)
+        {
+            IEstimator<ITransformer> tail = ml.Transforms.NormalizeMeanVariance("Encoding");
+            if (checkpoint)
+                tail = tail.AppendCacheCheckpoint(ml);
+            tail = tail.Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Encoding"));
+            GC.Collect();
+            var clock = Stopwatch.StartNew();
+            tail.Fit(data);
+            return clock.Elapsed.TotalSeconds;
+        }
+
+        private static SchemaDefinition SchemaFor(int encodingSize)
+        {
+            var schema = SchemaDefinition.Create(typeof(EncodedRow));
+            schema[nameof(EncodedRow.Encoding)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, encodingSize);
+            return schema;
         }
 
         private static IEnumerable<Row> Rows(int count, int steps)
@@ -73,7 +155,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.MultiPass
                 double f = 0.1 + 0.1 * label, phase = random.NextDouble() * 6.28;
                 yield return new Row
                 {
-                    Label = label,
+                    Label = (uint)label + 1,
                     Values = Enumerable.Range(0, steps).Select(t => (float)(Math.Sin(f * t + phase) + 0.1 * random.NextDouble())).ToArray(),
                 };
             }
@@ -81,10 +163,19 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.MultiPass
 
         private sealed class Row
         {
-            public float Label { get; set; }
+            [KeyType(3)]
+            public uint Label { get; set; }
 
             [VectorType]
             public float[] Values { get; set; }
+        }
+
+        private sealed class EncodedRow
+        {
+            [KeyType(3)]
+            public uint Label { get; set; }
+
+            public float[] Encoding { get; set; }
         }
 
         /// <summary>The source view, counting the cursors opened on it.</summary>
