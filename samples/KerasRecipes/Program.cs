@@ -37,9 +37,11 @@ int epochs = arguments.EpochsOr(full: 40, quick: 1);
 Console.WriteLine($"{train.Count} training and {test.Count} held-out sine waves of {InputSteps} (+{FutureSteps} future) steps; {epochs} epochs per recipe.");
 
 // Shared network size; each recipe sets only what makes it that recipe.
+// As in the Keras recipes, the encoding column is the code itself (the decoders' starting point), not the
+// library's default segment-mean readout, so that step 6 can decode it.
 SequenceEncodingOptions Recipe(string input) => new SequenceEncodingOptions
 {
-    InputColumnName = input, EncodingSize = 8, HiddenSizes = new[] { 32 }, Epochs = epochs, Seed = 1,
+    InputColumnName = input, EncodingSize = 8, HiddenSizes = new[] { 32 }, Epochs = epochs, Seed = 1, Readout = SequenceEncodingReadout.Code,
 };
 float[][] Column(IDataView view, string name) => view.GetColumn<float[]>(name).ToArray();
 double Mse(IEnumerable<float[]> outputs, IEnumerable<float[]> targets)

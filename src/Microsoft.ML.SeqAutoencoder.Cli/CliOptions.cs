@@ -27,7 +27,9 @@ namespace Microsoft.ML.SeqAutoencoder.Cli
         public static readonly Option<float> Threshold = new Option<float>("--threshold") { Description = "Per-sequence models: alert when Score > this (0.5 = the threshold learned in training; lower flags more).", DefaultValueFactory = _ => 0.5f };
 
         // Network and training (SequenceAutoencoderOptions).
-        public static readonly Option<int> EncodingSize = new Option<int>("--encoding-size") { Description = "Length of the encoding.", DefaultValueFactory = _ => _encoderDefaults.EncodingSize };
+        public static readonly Option<int> EncodingSize = new Option<int>("--encoding-size") { Description = "Length of the code the decoders start from.", DefaultValueFactory = _ => _encoderDefaults.EncodingSize };
+        public static readonly Option<SequenceEncodingReadout> Readout = new Option<SequenceEncodingReadout>("--readout") { Description = "Encoders: what 'seqae encode' writes: SegmentMeans (the encoder's states averaged over --readout-segments segments of each row) or Code.", DefaultValueFactory = _ => _encoderDefaults.Readout };
+        public static readonly Option<int> ReadoutSegments = new Option<int>("--readout-segments") { Description = "Encoders, SegmentMeans readout: number of equal segments of each row.", DefaultValueFactory = _ => _encoderDefaults.ReadoutSegments };
         public static readonly Option<string> HiddenSizes = new Option<string>("--hidden-sizes") { Description = "Stacked LSTM layer sizes, comma-separated.", DefaultValueFactory = _ => string.Join(",", _encoderDefaults.HiddenSizes) };
         public static readonly Option<SequenceAutoencoderMode> Mode = new Option<SequenceAutoencoderMode>("--mode") { Description = "Reconstruction, Prediction (forecast the last --prediction-length steps of each row) or Composite.", DefaultValueFactory = _ => _encoderDefaults.Mode };
         public static readonly Option<int> PredictionLength = new Option<int>("--prediction-length") { Description = "Steps forecast in Prediction/Composite mode.", DefaultValueFactory = _ => _encoderDefaults.PredictionLength };
@@ -89,7 +91,7 @@ namespace Microsoft.ML.SeqAutoencoder.Cli
 
         public static Option[] TrainingOptions => new Option[]
         {
-            EncodingSize, HiddenSizes, Mode, PredictionLength, NoReverse, ConditionalDecoder, TeacherStepDropout, Epochs, BatchSize,
+            EncodingSize, Readout, ReadoutSegments, HiddenSizes, Mode, PredictionLength, NoReverse, ConditionalDecoder, TeacherStepDropout, Epochs, BatchSize,
             LearningRate, GradientClipNorm, ValidationFraction, EarlyStoppingPatience, Dropout, Seed,
             Scoring, ThresholdMethod, ThresholdQuantile, ThresholdK, ScoreHoldOutFraction, Stride, Confidence, HoldOutFraction,
         };

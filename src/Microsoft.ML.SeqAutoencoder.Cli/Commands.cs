@@ -62,7 +62,13 @@ namespace Microsoft.ML.SeqAutoencoder.Cli
             switch (task)
             {
                 case ModelTask.Encode:
-                    var encoder = new SequenceEncodingOptions { InputColumnName = ModelBundle.FeaturesColumn, OutputColumnName = "Encoding" };
+                    var encoder = new SequenceEncodingOptions
+                    {
+                        InputColumnName = ModelBundle.FeaturesColumn,
+                        OutputColumnName = "Encoding",
+                        Readout = result.GetValue(CliOptions.Readout),
+                        ReadoutSegments = result.GetValue(CliOptions.ReadoutSegments),
+                    };
                     CliOptions.ApplyTraining(encoder, result);
                     return mlContext.Transforms.EncodeSequences(encoder).Fit(data);
                 case ModelTask.Detect:

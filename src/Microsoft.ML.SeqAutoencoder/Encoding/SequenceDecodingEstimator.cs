@@ -39,6 +39,10 @@ namespace Microsoft.ML.SeqAutoencoder
             _host.CheckNonWhiteSpace(outputColumnName, nameof(outputColumnName));
             _host.CheckNonWhiteSpace(inputColumnName, nameof(inputColumnName));
             _host.CheckParam(length > 0, nameof(length), "Must be positive.");
+            _host.CheckParam(encoder.Readout == SequenceEncodingReadout.Code || inputColumnName != encoder.OutputColumnName, nameof(inputColumnName),
+                $"Column '{inputColumnName}' holds the encoder's {encoder.Readout} ({encoder.OutputSize} values), not the {encoder.EncodingSize}-value code the " +
+                $"decoder starts from: decode the encoder's code column (set {nameof(SequenceEncodingOptions)}.{nameof(SequenceEncodingOptions.CodeColumnName)}) " +
+                $"or fit it with {nameof(SequenceEncodingOptions.Readout)} = {nameof(SequenceEncodingReadout.Code)}.");
             _encoder = encoder;
             _outputColumnName = outputColumnName;
             _inputColumnName = inputColumnName;

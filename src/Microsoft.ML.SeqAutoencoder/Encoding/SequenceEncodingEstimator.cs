@@ -19,11 +19,13 @@ namespace Microsoft.ML.SeqAutoencoder
     /// | -- | -- |
     /// | Does this estimator need to look at the data to train its parameters? | Yes |
     /// | Input column data type | Known- or variable-sized vector of <xref:System.Single>: T·F values, step-major |
-    /// | Output column data type | Known-sized vector of <xref:System.Single> (EncodingSize) |
+    /// | Output column data type | Known-sized vector of <xref:System.Single>: ReadoutSegments × the last hidden size (segment means, the default), or EncodingSize (the code) |
     /// | Exportable to ONNX | No |
     ///
-    /// The encoder is a stack of LSTM layers; the encoding is the last layer's final hidden state, projected
-    /// to EncodingSize when that differs from the last layer's size. Decoders rebuild the input (optionally
+    /// The encoder is a stack of LSTM layers; its code is the last layer's final hidden state, projected to
+    /// EncodingSize when that differs from the last layer's size, and the decoders start from it. The encoding column
+    /// holds, by default, the last layer's output averaged over 8 equal segments of each row's own length (Readout
+    /// SegmentMeans), which keeps where in the sequence things happen; or the code itself. Decoders rebuild the input (optionally
     /// in reverse order) and/or forecast the steps that follow it (Srivastava et al. 2015). Features are
     /// standardized with means and deviations fitted on the training rows. Rows of different lengths are
     /// trained and encoded without padding bias. Progress is logged per epoch to `MLContext.Log`.
@@ -82,6 +84,7 @@ namespace Microsoft.ML.SeqAutoencoder
             Add(_options.ReconstructionColumnName, input.Kind);
             Add(_options.ForecastColumnName, SchemaShape.Column.VectorKind.Vector);
             Add(_options.ReconstructionErrorColumnName, SchemaShape.Column.VectorKind.Scalar);
+            Add(_options.CodeColumnName, SchemaShape.Column.VectorKind.Vector);
             return new SchemaShape(columns.Values);
         }
     }

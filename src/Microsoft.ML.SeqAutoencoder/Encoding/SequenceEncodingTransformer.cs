@@ -31,6 +31,7 @@ namespace Microsoft.ML.SeqAutoencoder
         private readonly string _reconstructionColumnName;
         private readonly string _forecastColumnName;
         private readonly string _errorColumnName;
+        private readonly string _codeColumnName;
 
         internal SequenceEncodingTransformer(IHostEnvironment env, SequenceAutoencoderModel model, SequenceEncodingOptions options)
             : base(env, nameof(SequenceEncodingTransformer), options.InputColumnName, options.OutputColumnName, options.ScoringBatchSize)
@@ -39,10 +40,16 @@ namespace Microsoft.ML.SeqAutoencoder
             _reconstructionColumnName = options.ReconstructionColumnName;
             _forecastColumnName = options.ForecastColumnName;
             _errorColumnName = options.ReconstructionErrorColumnName;
+            _codeColumnName = options.CodeColumnName;
+            Readout = options.Readout;
+            ReadoutSegments = options.Readout == SequenceEncodingReadout.SegmentMeans ? options.ReadoutSegments : 0;
         }
 
         private static VersionInfo GetVersionInfo()
-            => ModelVersions.For("SEQ ENCO", LoaderSignature);
+            => ModelVersions.For("SEQ ENCO", LoaderSignature, written: 0x00010002, readBackTo: ModelVersions.Initial);
+
+        // 0x00010001 = initial: the encoding column held the code
+        // 0x00010002 = readout (code or segment means) and an optional code column
 
         // Factory method for SignatureLoadModel.
         private static SequenceEncodingTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
@@ -56,6 +63,8 @@ namespace Microsoft.ML.SeqAutoencoder
             // string or null: forecast column name
             // string or null: reconstruction error column name
             // int: scoring batch size
+            // (0x00010002) int: readout (SequenceEncodingReadout); int: segments (0 unless segment means)
+            // (0x00010002) string or null: code column name
             // stream "SequenceAutoencoder": the network (architecture, standardization, weights)
             var options = new SequenceEncodingOptions
             {
@@ -65,8 +74,18 @@ namespace Microsoft.ML.SeqAutoencoder
                 ForecastColumnName = ctx.LoadStringOrNull(),
                 ReconstructionErrorColumnName = ctx.LoadStringOrNull(),
                 ScoringBatchSize = ctx.Reader.ReadInt32(),
+                Readout = SequenceEncodingReadout.Code,
             };
             env.CheckDecode(options.ScoringBatchSize > 0);
+            if (ctx.Header.ModelVerWritten > ModelVersions.Initial)
+            {
+                options.Readout = (SequenceEncodingReadout)ctx.Reader.ReadInt32();
+                options.ReadoutSegments = ctx.Reader.ReadInt32();
+                env.CheckDecode(options.Readout == SequenceEncodingReadout.Code
+                    ? options.ReadoutSegments == 0
+                    : options.Readout == SequenceEncodingReadout.SegmentMeans && options.ReadoutSegments > 0 && options.ReadoutSegments <= 4096);
+                options.CodeColumnName = ctx.LoadStringOrNull();
+            }
             return new SequenceEncodingTransformer(env, AutoencoderModelFormat.Load(ctx), options);
         }
 
@@ -81,14 +100,29 @@ namespace Microsoft.ML.SeqAutoencoder
             ctx.SaveStringOrNull(_forecastColumnName);
             ctx.SaveStringOrNull(_errorColumnName);
             ctx.Writer.Write(ScoringBatchSize);
+            ctx.Writer.Write((int)Readout);
+            ctx.Writer.Write(ReadoutSegments);
+            ctx.SaveStringOrNull(_codeColumnName);
             AutoencoderModelFormat.Save(ctx, _model);
         }
 
         /// <summary>Number of features in each time step.</summary>
         public int FeaturesPerStep => _model.Architecture.FeaturesPerStep;
 
-        /// <summary>Length of the encoding.</summary>
+        /// <summary>Length of the code the decoders start from (the encoding column's length when <see cref="Readout"/> is the code).</summary>
         public int EncodingSize => _model.Architecture.EncodingSize;
+
+        /// <summary>What the encoding column holds.</summary>
+        public SequenceEncodingReadout Readout { get; }
+
+        /// <summary>Number of segments averaged when <see cref="Readout"/> is <see cref="SequenceEncodingReadout.SegmentMeans"/>; 0 otherwise.</summary>
+        public int ReadoutSegments { get; }
+
+        /// <summary>Length of the encoding column.</summary>
+        public int OutputSize => Readout == SequenceEncodingReadout.Code ? EncodingSize : ReadoutSegments * _model.Architecture.HiddenSizes[^1];
+
+        /// <summary>Name of the optional code column, or null.</summary>
+        internal string CodeColumnName => _codeColumnName;
 
         /// <summary>What the decoders were trained to produce.</summary>
         public SequenceAutoencoderMode Mode => _model.Architecture.Mode;
@@ -109,22 +143,25 @@ namespace Microsoft.ML.SeqAutoencoder
             int p = PredictionLength;
             var input = new SequenceColumn(InputColumnName, f, 1 + p);
             int inputIndex = input.Check(Host, inputSchema, out int inputSize);
-            var outputs = new List<SequenceOutput> { SequenceOutput.Vector(OutputColumnName, EncodingSize) };
+            var outputs = new List<SequenceOutput> { SequenceOutput.Vector(OutputColumnName, OutputSize) };
             int reconstruction = Add(outputs, _reconstructionColumnName == null ? null : SequenceOutput.Vector(_reconstructionColumnName, inputSize == 0 ? 0 : inputSize - p * f));
             int forecast = Add(outputs, _forecastColumnName == null ? null : SequenceOutput.Vector(_forecastColumnName, p * f));
             int error = Add(outputs, _errorColumnName == null ? null : SequenceOutput.Scalar(_errorColumnName));
+            int code = Add(outputs, _codeColumnName == null ? null : SequenceOutput.Vector(_codeColumnName, EncodingSize));
             return new SequenceBinding(input, inputIndex, p, outputs, (rows, active) =>
             {
                 bool Active(int i) => i >= 0 && active[i];
                 var kinds = (Active(reconstruction) ? SequenceOutputKinds.Reconstruction : 0)
                     | (Active(forecast) ? SequenceOutputKinds.Forecast : 0)
                     | (Active(error) ? SequenceOutputKinds.Errors : 0);
-                SequenceOutputs[] scored = _model.Run(rows, rows.Count, kinds);
+                SequenceOutputs[] scored = _model.Run(rows, rows.Count, kinds, segments: active[0] ? ReadoutSegments : 0);
                 var result = new float[scored.Length][][];
                 for (int r = 0; r < scored.Length; r++)
                 {
                     var values = result[r] = new float[outputs.Count][];
-                    values[0] = scored[r].Code;
+                    values[0] = Readout == SequenceEncodingReadout.Code ? scored[r].Code : scored[r].SegmentMeans;
+                    if (Active(code))
+                        values[code] = scored[r].Code;
                     if (Active(reconstruction))
                         values[reconstruction] = scored[r].Reconstruction;
                     if (Active(forecast))

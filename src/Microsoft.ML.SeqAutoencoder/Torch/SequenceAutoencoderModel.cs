@@ -43,9 +43,10 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         /// Runs the sequences of <paramref name="set"/> at <paramref name="indices"/> (all when null) in forward passes of
         /// up to <paramref name="batchSize"/>; <paramref name="kinds"/> says what to compute besides the code. The set's
         /// <see cref="SequenceSet.TargetSteps"/> must be the model's PredictionLength: errors compare the forecast with them.
+        /// With <paramref name="segments"/> positive, the segment means of the last encoder layer are computed too.
         /// Outputs are plain arrays; no tensor survives the call.
         /// </summary>
-        public SequenceOutputs[] Run(SequenceSet set, int batchSize, SequenceOutputKinds kinds, IReadOnlyList<int> indices = null)
+        public SequenceOutputs[] Run(SequenceSet set, int batchSize, SequenceOutputKinds kinds, IReadOnlyList<int> indices = null, int segments = 0)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var arch = Architecture;
@@ -58,24 +59,25 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
             for (int start = 0; start < indices.Count; start += batchSize)
             {
                 int count = Math.Min(batchSize, indices.Count - start);
-                Infer(set, indices, start, count, reconstruct, forecast, errors).CopyTo(results, start);
+                Infer(set, indices, start, count, reconstruct, forecast, errors, segments).CopyTo(results, start);
             }
             return results;
         }
 
         /// <summary>One forward pass over the sequences at <paramref name="indices"/>[start..start+count).</summary>
-        private SequenceOutputs[] Infer(SequenceSet set, IReadOnlyList<int> indices, int start, int count, bool reconstruct, bool forecast, bool errors)
+        private SequenceOutputs[] Infer(SequenceSet set, IReadOnlyList<int> indices, int start, int count, bool reconstruct, bool forecast, bool errors, int segments)
         {
             Interlocked.Increment(ref _forwardPasses);
-            float[] codes, rebuiltValues, futureValues;
+            float[] codes, rebuiltValues, futureValues, segmentValues;
             long steps;
             long[] lengths;
             using (var scope = NewDisposeScope())
             using (var noGrad = no_grad())
             using (var batch = set.CreateBatch(indices, start, count))
             {
-                var (code, rebuilt, future) = _network.Infer(batch, reconstruct, forecast);
+                var (code, rebuilt, future, segmentMeans) = _network.Infer(batch, reconstruct, forecast, segments);
                 codes = code.contiguous().data<float>().ToArray();
+                segmentValues = segmentMeans?.contiguous().data<float>().ToArray();
                 rebuiltValues = rebuilt?.contiguous().data<float>().ToArray();
                 futureValues = future?.contiguous().data<float>().ToArray();
                 steps = batch.Steps;
@@ -85,6 +87,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
             int f = Architecture.FeaturesPerStep;
             int e = Architecture.EncodingSize;
             int p = Architecture.PredictionLength;
+            int readout = segments * Architecture.HiddenSizes[^1];
             var outputs = new SequenceOutputs[count];
             for (int b = 0; b < count; b++)
             {
@@ -92,7 +95,8 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
                 float[] r = rebuiltValues?.AsSpan((int)(b * steps * f), (int)lengths[b] * f).ToArray();
                 float[] fc = futureValues?.AsSpan(b * p * f, p * f).ToArray();
                 double[] err = errors ? Errors(set.Get(row), r, set.GetTarget(row), fc) : null;
-                outputs[b] = new SequenceOutputs(codes.AsSpan(b * e, e).ToArray(), r, fc, err);
+                float[] means = segmentValues?.AsSpan(b * readout, readout).ToArray();
+                outputs[b] = new SequenceOutputs(codes.AsSpan(b * e, e).ToArray(), r, fc, err, means);
             }
             return outputs;
         }

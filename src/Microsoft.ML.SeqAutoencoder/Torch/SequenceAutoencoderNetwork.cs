@@ -84,13 +84,16 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         }
 
         /// <summary>
-        /// Inference: the code and, when asked for, the reconstruction (B, L, F) in input order and the
-        /// forecast (B, P, F), both in original units. Conditioned decoders feed back their own outputs.
+        /// Inference: the code and, when asked for, the reconstruction (B, L, F) in input order and the forecast
+        /// (B, P, F), both in original units, and the segment means of the last encoder layer (B, S·H) when
+        /// <paramref name="segments"/> is positive (<see cref="SequenceBatch.SegmentMeans"/>). Conditioned decoders feed
+        /// back their own outputs.
         /// </summary>
-        public (Tensor Code, Tensor Reconstruction, Tensor Forecast) Infer(SequenceBatch batch, bool reconstruct, bool forecast)
+        public (Tensor Code, Tensor Reconstruction, Tensor Forecast, Tensor SegmentMeans) Infer(SequenceBatch batch, bool reconstruct, bool forecast, int segments = 0)
         {
             Tensor x = _encoder.Standardizer.Normalize(batch.Inputs);
-            Tensor code = _encoder.Encode(x, batch, null);
+            Tensor code = _encoder.Encode(x, batch, null, out Tensor hidden);
+            Tensor segmentMeans = segments > 0 ? batch.SegmentMeans(hidden, segments) : null;
             Tensor rebuilt = null;
             Tensor future = null;
             if (reconstruct)
@@ -105,7 +108,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
                 Tensor output = prediction.Generate(code, Architecture.PredictionLength, batch.LastStep(x));
                 future = _encoder.Standardizer.Denormalize(output);
             }
-            return (code, rebuilt, future);
+            return (code, rebuilt, future, segmentMeans);
         }
 
         /// <summary>

@@ -64,6 +64,32 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
             return steps.gather(1, index);
         }
 
+        /// <summary>
+        /// (B, S·D): for each sequence, the mean of <paramref name="steps"/> (B, L, D) over each of <paramref name="segments"/>
+        /// equal segments of its own real length T, concatenated in time order. Segment k covers the steps
+        /// [⌊k·T/S⌋, max(⌊k·T/S⌋ + 1, ⌊(k+1)·T/S⌋)), so a sequence shorter than S steps repeats steps; padding never counts.
+        /// </summary>
+        public Tensor SegmentMeans(Tensor steps, int segments)
+        {
+            long count = steps.shape[0];
+            long length = steps.shape[1];
+            var weights = new float[count * segments * length];
+            for (long b = 0; b < count; b++)
+            {
+                long real = Lengths[b];
+                for (int k = 0; k < segments; k++)
+                {
+                    long from = k * real / segments;
+                    long to = Math.Max(from + 1, (k + 1) * real / segments);
+                    float w = 1f / (to - from);
+                    for (long t = from; t < to; t++)
+                        weights[(b * segments + k) * length + t] = w;
+                }
+            }
+            using var w3 = tensor(weights, new long[] { count, segments, length }, device: steps.device);
+            return w3.bmm(steps).reshape(count, segments * steps.shape[2]);
+        }
+
         /// <summary>Batch size.</summary>
         public long Count => Inputs.shape[0];
 

@@ -51,9 +51,15 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         /// Codes (B, EncodingSize) of already standardized inputs <paramref name="x"/> (B, L, F). Dropout between layers
         /// (in training mode) draws its masks from <paramref name="dropout"/>.
         /// </summary>
-        public Tensor Encode(Tensor x, SequenceBatch batch, Generator dropout)
+        public Tensor Encode(Tensor x, SequenceBatch batch, Generator dropout) => Encode(x, batch, dropout, out _);
+
+        /// <summary>
+        /// Codes (B, EncodingSize) of already standardized inputs <paramref name="x"/> (B, L, F), and the last layer's
+        /// output at every step, <paramref name="hidden"/> (B, L, H), from which other readouts of the sequence are made.
+        /// </summary>
+        public Tensor Encode(Tensor x, SequenceBatch batch, Generator dropout, out Tensor hidden)
         {
-            Tensor hidden = _lstm.Forward(x, dropout);
+            hidden = _lstm.Forward(x, dropout);
             Tensor last = batch.LastStep(hidden).squeeze(1);
             return _projection is null ? last : _projection.call(last);
         }

@@ -20,7 +20,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
     }
 
     /// <summary>What the network produced for one sequence; arrays are null when not asked for.</summary>
-    /// <param name="Code">The encoding, EncodingSize values.</param>
+    /// <param name="Code">The code, EncodingSize values.</param>
     /// <param name="Reconstruction">The rebuilt input, step-major, in input order and original units.</param>
     /// <param name="Forecast">The PredictionLength forecast steps, step-major, original units.</param>
     /// <param name="Errors">
@@ -28,7 +28,8 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
     /// reconstruction's values first (input steps · F), then the forecast's (PredictionLength · F). Step-major, so
     /// every F consecutive values are one step's error vector e_t.
     /// </param>
-    internal sealed record SequenceOutputs(float[] Code, float[] Reconstruction, float[] Forecast, double[] Errors)
+    /// <param name="SegmentMeans">The last encoder layer's mean over each of S segments of the sequence, S·H values, when asked for.</param>
+    internal sealed record SequenceOutputs(float[] Code, float[] Reconstruction, float[] Forecast, double[] Errors, float[] SegmentMeans = null)
     {
         /// <summary>The mean of the squared <see cref="Errors"/>: the standardized mean squared error of the row.</summary>
         public double MeanSquaredError()

@@ -25,9 +25,9 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Quality
         {
             new QualityBenchmark("smap", "SMAP anomaly detection: streaming detector, EncDec-AD, RandomizedPca, baseline (AUC-PR, ROC-AUC, best F1)",
                 "smap [--channels A-1,E-1] [--quick]   (reads ../shared/data/smap)", SmapBenchmark.Run),
-            new QualityBenchmark("ucr", "UCR ECG5000: a multiclass trainer on encodings vs on raw values",
-                "ucr [--candidates H:E:EPOCHS,...] [--validation-only]   (reads ../shared/data/ucr; autoencoder and trainer chosen on a\n"
-                + "    validation split of TRAIN, default candidates 64:32:40,64:32:150,64:64:150; --validation-only does not score the test split)", UcrBenchmark.Run),
+            new QualityBenchmark("ucr", "UCR/UEA panel: LBFGS on default encodings vs on raw values, encodings + raw, 1-NN",
+                "ucr [--sets GunPoint,ArrowHead,BasicMotions,JapaneseVowels,ECG5000] [--seeds 1,2,3] [--validation]   (reads ../shared/data/ucr;\n"
+                + "    --validation compares encoding readouts on stratified folds of TRAIN only, the protocol the defaults were chosen with)", UcrPanelBenchmark.Run),
             new QualityBenchmark("ucr-finetune", "UCR ECG5000: LstmSequenceClassifier fine-tuned from the autoencoder vs encodings vs raw",
                 "ucr-finetune [--seeds 1,2,3]   (reads ../shared/data/ucr)", UcrFineTuneBenchmark.Run),
         };

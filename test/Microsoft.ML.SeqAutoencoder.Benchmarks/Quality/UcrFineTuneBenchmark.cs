@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text;
-using static Microsoft.ML.SeqAutoencoder.Benchmarks.Quality.UcrBenchmark;
+using static Microsoft.ML.SeqAutoencoder.Benchmarks.Quality.Ecg5000;
 
 namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Quality
 {
@@ -65,6 +65,8 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Quality
                 Epochs = Epochs,
                 ValidationFraction = 0,
                 Seed = 1,
+                // The figures of this benchmark were measured with the code as the encoding column.
+                Readout = SequenceEncodingReadout.Code,
             }).Fit(trainView);
             double autoencoderSeconds = clock.Elapsed.TotalSeconds;
             Console.WriteLine($"autoencoder fitted in {autoencoderSeconds:F0} s");

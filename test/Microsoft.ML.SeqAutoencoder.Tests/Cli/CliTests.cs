@@ -85,12 +85,23 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Cli
         }
 
         [Fact]
+        public void Encode_WritesTheDefaultSegmentMeansReadout()
+        {
+            string train = WriteSequences("train.csv", normal: 40, anomalous: 0, seed: 3);
+            AssertSuccess(Seqae(new[] { "train", train, "-m", PathOf("means.zip"), "-l", "label", "-c", "s0:s15" }.Concat(_tiny).ToArray()));
+            AssertSuccess(Seqae("encode", train, "-m", PathOf("means.zip"), "-o", PathOf("means.csv")));
+            string header = File.ReadLines(PathOf("means.csv")).First();
+            // 8 segments × 8 hidden units (--hidden-sizes 8).
+            Assert.Equal("id,label," + string.Join(",", Enumerable.Range(0, 64).Select(i => $"enc{i}")), header);
+        }
+
+        [Fact]
         public void Sequences_TrainEncodeDetectEvaluate()
         {
             string train = WriteSequences("train.csv", normal: 80, anomalous: 0, seed: 1);
             string test = WriteSequences("test.csv", normal: 30, anomalous: 10, seed: 2);
 
-            var trained = Seqae(new[] { "train", train, "--model", PathOf("encoder.zip"), "--label-column", "label", "--columns", "s0:s15" }.Concat(_tiny).ToArray());
+            var trained = Seqae(new[] { "train", train, "--model", PathOf("encoder.zip"), "--label-column", "label", "--columns", "s0:s15", "--readout", "Code" }.Concat(_tiny).ToArray());
             AssertSuccess(trained);
             Assert.Contains("Training an encoder on 80 sequences of 16 values", trained.Stdout);
             Assert.Matches(@"epoch 2/2  loss [\d.]+, validation [\d.]+  ETA \d\d:\d\d:\d\d", trained.Stdout);

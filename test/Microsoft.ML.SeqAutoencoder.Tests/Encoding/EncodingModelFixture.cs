@@ -17,6 +17,8 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Encoding
             {
                 InputColumnName = nameof(ShapeRow.Sequence),
                 EncodingSize = 16,
+                // These tests look at the code itself (its size, decoding it, separating classes with it).
+                Readout = SequenceEncodingReadout.Code,
                 HiddenSizes = new[] { 32 },
                 Epochs = 25,
                 ReconstructionColumnName = "Reconstruction",

@@ -25,7 +25,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Encoding
             var options = new SequenceEncodingOptions
             {
                 InputColumnName = "Sequence", FeaturesPerStep = 2, EncodingSize = 6, HiddenSizes = new[] { 12 }, Epochs = 3,
-                ReconstructionColumnName = "Reconstruction", ScoringBatchSize = 50,
+                ReconstructionColumnName = "Reconstruction", ScoringBatchSize = 50, Readout = SequenceEncodingReadout.Code,
             };
             using var model = _ml.Transforms.EncodeSequences(options).Fit(data);
 
