@@ -32,6 +32,9 @@ namespace Microsoft.ML.SeqAutoencoder
         /// <summary>Adam's learning rate.</summary>
         public double LearningRate = Defaults.LearningRate;
 
+        /// <summary>How each input feature is scaled before the network sees it, fitted on the training rows.</summary>
+        public FeatureScaling FeatureScaling = Defaults.FeatureScaling;
+
         /// <summary>Rows scored per forward pass when a transformed view is read.</summary>
         public int ScoringBatchSize = Defaults.ScoringBatchSize;
 
@@ -46,6 +49,7 @@ namespace Microsoft.ML.SeqAutoencoder
             public const double TeacherStepDropout = 0.5;
             public const double LearningRate = 0.01;
             public const int ScoringBatchSize = 256;
+            public const FeatureScaling FeatureScaling = SeqAutoencoder.FeatureScaling.Standard;
         }
 
         internal override void Check(IExceptionContext ectx)
@@ -57,6 +61,7 @@ namespace Microsoft.ML.SeqAutoencoder
             ectx.CheckUserArg(TeacherStepDropout >= 0 && TeacherStepDropout < 1, nameof(TeacherStepDropout), "Must be in [0, 1).");
             ectx.CheckUserArg(double.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), "Must be a positive finite number.");
             ectx.CheckUserArg(ScoringBatchSize > 0, nameof(ScoringBatchSize), "Must be positive.");
+            ectx.CheckUserArg(Enum.IsDefined(FeatureScaling), nameof(FeatureScaling), "Unknown scaling.");
         }
 
         /// <summary>Steps at the end of each row that the prediction decoder forecasts (0 in Reconstruction mode).</summary>
@@ -68,6 +73,6 @@ namespace Microsoft.ML.SeqAutoencoder
 
         /// <summary>The trainer (options checked).</summary>
         internal AutoencoderTrainer CreateTrainer(int seed)
-            => new AutoencoderTrainer(CreateArchitecture(), CreateTrainingSettings(seed), LearningRate, TeacherStepDropout);
+            => new AutoencoderTrainer(CreateArchitecture(), CreateTrainingSettings(seed), LearningRate, TeacherStepDropout, FeatureScaling);
     }
 }

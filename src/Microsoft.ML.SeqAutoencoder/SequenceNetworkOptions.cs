@@ -62,7 +62,8 @@ namespace Microsoft.ML.SeqAutoencoder
         /// <summary>Checks every option once, at the public boundary, naming the offending one; throws <see cref="ArgumentOutOfRangeException"/>.</summary>
         internal virtual void Check(IExceptionContext ectx)
         {
-            ectx.CheckUserArg(FeaturesPerStep > 0, nameof(FeaturesPerStep), "Must be positive.");
+            ectx.CheckUserArg(FeaturesPerStep > 0 || (InfersFeaturesPerStep && FeaturesPerStep == 0), nameof(FeaturesPerStep),
+                InfersFeaturesPerStep ? "Must be positive, or 0 to take it from the input column." : "Must be positive.");
             ectx.CheckUserArg(HiddenSizes != null && HiddenSizes.Length > 0, nameof(HiddenSizes), "At least one LSTM layer size is required.");
             ectx.CheckUserArg(Array.TrueForAll(HiddenSizes, h => h > 0), nameof(HiddenSizes), "Every layer size must be positive.");
             ectx.CheckUserArg(EncodingSize > 0, nameof(EncodingSize), "Must be positive.");
@@ -73,6 +74,12 @@ namespace Microsoft.ML.SeqAutoencoder
             ectx.CheckUserArg(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), "Must be in [0, 1).");
             ectx.CheckUserArg(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), "Must be 0 (off) or positive.");
         }
+
+        /// <summary>Whether <see cref="FeaturesPerStep"/> may be 0, meaning: the input column's size.</summary>
+        private protected virtual bool InfersFeaturesPerStep => false;
+
+        /// <summary>A shallow copy, for resolving an option from the data without changing the user's options.</summary>
+        internal SequenceNetworkOptions MemberwiseCopy() => (SequenceNetworkOptions)MemberwiseClone();
 
         /// <summary>The encoder's shape (options checked).</summary>
         internal EncoderShape CreateEncoderShape() => new EncoderShape(FeaturesPerStep, (int[])HiddenSizes.Clone(), EncodingSize, Dropout);

@@ -157,7 +157,8 @@ namespace Microsoft.ML.SeqAutoencoder
         }
 
         /// <summary>s / (s + threshold), in [0, 1), 0.5 at the threshold.</summary>
-        internal float Normalize(double raw) => (float)(raw / (raw + Threshold));
+        // Fail closed: a raw score that is not finite (an overflow on extreme input) is as anomalous as a score can be.
+        internal float Normalize(double raw) => double.IsFinite(raw) ? (float)(raw / (raw + Threshold)) : 1f;
 
         /// <summary>The feature column, named <paramref name="name"/>, that this model reads.</summary>
         internal SequenceColumn FeatureColumn(string name) => new SequenceColumn(name, FeaturesPerStep, 1 + PredictionLength);

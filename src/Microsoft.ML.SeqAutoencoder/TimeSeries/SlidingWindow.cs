@@ -41,6 +41,19 @@ namespace Microsoft.ML.SeqAutoencoder.TimeSeries
             StepsSeen++;
         }
 
+        /// <summary>
+        /// Pushes a step that could not be read (not finite): the newest step again (zeros before any), so that the rows
+        /// after it keep full windows.
+        /// </summary>
+        public void PushInvalid()
+        {
+            int f = FeaturesPerStep;
+            Span<float> step = stackalloc float[f];
+            if (StepsSeen > 0)
+                _ring.AsSpan(((_next + WindowSize - 1) % WindowSize) * f, f).CopyTo(step);
+            Push(step);
+        }
+
         /// <summary>Copies the window (W·F values, oldest step first) into <paramref name="window"/>; requires <see cref="IsFull"/>.</summary>
         public void CopyTo(Span<float> window)
         {

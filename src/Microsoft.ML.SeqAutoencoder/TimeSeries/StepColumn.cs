@@ -11,19 +11,27 @@ namespace Microsoft.ML.SeqAutoencoder.TimeSeries
     /// </summary>
     internal sealed class StepColumn
     {
-        public StepColumn(string name, int featuresPerStep)
+        public StepColumn(string name, int featuresPerStep, bool nonFiniteStepsAreAnomalies = false)
         {
             Name = name;
             FeaturesPerStep = featuresPerStep;
+            NonFiniteStepsAreAnomalies = nonFiniteStepsAreAnomalies;
         }
+
+        /// <summary>Whether readers report a step holding NaN or ∞ (return false) rather than throw.</summary>
+        public bool NonFiniteStepsAreAnomalies { get; }
 
         public string Name { get; }
 
         public int FeaturesPerStep { get; }
 
-        private string Expected => FeaturesPerStep == 1
-            ? "Single or vector of Single with 1 value"
-            : $"vector of Single with {FeaturesPerStep} values";
+        /// <summary>Features per step; 0 until the data says (any Single or known-size vector of Single fits then).</summary>
+        private string Expected => FeaturesPerStep switch
+        {
+            0 => "Single or known-sized vector of Single",
+            1 => "Single or vector of Single with 1 value",
+            _ => $"vector of Single with {FeaturesPerStep} values",
+        };
 
         /// <summary>Checks an estimator's input shape.</summary>
         public void Check(IExceptionContext ectx, SchemaShape inputSchema)
@@ -32,7 +40,7 @@ namespace Microsoft.ML.SeqAutoencoder.TimeSeries
                 throw ectx.ExceptSchemaMismatch(nameof(inputSchema), "input", Name);
             bool scalar = column.Kind == SchemaShape.Column.VectorKind.Scalar;
             bool vector = column.Kind == SchemaShape.Column.VectorKind.Vector;
-            if (column.ItemType != NumberDataViewType.Single || column.IsKey || !(vector || (scalar && FeaturesPerStep == 1)))
+            if (column.ItemType != NumberDataViewType.Single || column.IsKey || !(vector || (scalar && FeaturesPerStep <= 1)))
                 throw ectx.ExceptSchemaMismatch(nameof(inputSchema), "input", Name, Expected, column.GetTypeString());
         }
 
@@ -53,12 +61,13 @@ namespace Microsoft.ML.SeqAutoencoder.TimeSeries
 
         /// <summary>
         /// A reader of the current row of <paramref name="row"/> (whose schema was checked with
-        /// <see cref="Check(IExceptionContext, DataViewSchema)"/>): copies its F values into the span it is given
-        /// and throws when one is not finite, naming the column, the row (<paramref name="position"/>) and the feature.
+        /// <see cref="Check(IExceptionContext, DataViewSchema)"/>): copies its F values into the span it is given and returns
+        /// whether they are all finite. A value that is not finite throws, naming the column, the row
+        /// (<paramref name="position"/>) and the feature, unless <see cref="NonFiniteStepsAreAnomalies"/>: then the reader returns false.
         /// </summary>
         public StepReader CreateReader(IExceptionContext ectx, DataViewRow row, int index, Func<long> position)
         {
-            int f = FeaturesPerStep;
+            bool lenient = NonFiniteStepsAreAnomalies;
             var column = row.Schema[index];
             if (column.Type is VectorDataViewType)
             {
@@ -68,7 +77,7 @@ namespace Microsoft.ML.SeqAutoencoder.TimeSeries
                 {
                     getter(ref buffer);
                     buffer.CopyTo(step);
-                    CheckFinite(ectx, step, position());
+                    return Finite(ectx, step, position, lenient);
                 };
             }
             var scalar = row.GetGetter<float>(column);
@@ -77,8 +86,22 @@ namespace Microsoft.ML.SeqAutoencoder.TimeSeries
                 float value = 0;
                 scalar(ref value);
                 step[0] = value;
-                CheckFinite(ectx, step, position());
+                return Finite(ectx, step, position, lenient);
             };
+        }
+
+        private bool Finite(IExceptionContext ectx, ReadOnlySpan<float> step, Func<long> position, bool lenient)
+        {
+            foreach (float value in step)
+            {
+                if (!float.IsFinite(value))
+                {
+                    if (lenient)
+                        return false;
+                    CheckFinite(ectx, step, position());
+                }
+            }
+            return true;
         }
 
         /// <summary>Throws when a value of <paramref name="step"/> is NaN or infinite; <paramref name="row"/> is its row, for the message.</summary>
@@ -96,6 +119,6 @@ namespace Microsoft.ML.SeqAutoencoder.TimeSeries
         }
     }
 
-    /// <summary>Copies the current row's time step into <paramref name="step"/> (F values), checked finite.</summary>
-    internal delegate void StepReader(Span<float> step);
+    /// <summary>Copies the current row's time step into <paramref name="step"/> (F values); returns whether they are finite.</summary>
+    internal delegate bool StepReader(Span<float> step);
 }

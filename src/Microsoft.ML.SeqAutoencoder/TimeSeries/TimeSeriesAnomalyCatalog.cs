@@ -17,9 +17,11 @@ namespace Microsoft.ML
         /// error of the window ending at the row) and P-Value (its empirical tail probability among held-out training windows).
         /// The first <paramref name="windowSize"/> − 1 rows get 0, 0 and 1.</param>
         /// <param name="inputColumnName">Name of the input column, one row per time step: <see cref="float"/> when
-        /// <paramref name="featuresPerStep"/> is 1, otherwise a known-sized vector of <paramref name="featuresPerStep"/> <see cref="float"/> values.</param>
+        /// <paramref name="featuresPerStep"/> is 1, otherwise a known-sized vector of <paramref name="featuresPerStep"/> <see cref="float"/> values
+        /// (any known size when it is 0).</param>
         /// <param name="windowSize">Number of consecutive rows in each scored window.</param>
-        /// <param name="featuresPerStep">Number of features in each time step.</param>
+        /// <param name="featuresPerStep">Number of features in each time step; 0 (the default) takes it from the input column: 1 for a
+        /// <see cref="float"/>, n for a known-sized vector of n.</param>
         /// <param name="confidence">Confidence in percent, in (0, 100).</param>
         /// <example>
         /// <code language="csharp">
@@ -29,7 +31,7 @@ namespace Microsoft.ML
         /// </example>
         public static TimeSeriesAnomalyEstimator DetectAnomalyBySequenceAutoencoder(this TransformsCatalog catalog,
             string outputColumnName, string inputColumnName, int windowSize,
-            int featuresPerStep = SequenceNetworkOptions.Defaults.FeaturesPerStep,
+            int featuresPerStep = TimeSeriesAnomalyOptions.Defaults.FeaturesPerStep,
             double confidence = TimeSeriesAnomalyOptions.Defaults.Confidence)
             => DetectAnomalyBySequenceAutoencoder(catalog, new TimeSeriesAnomalyOptions
             {

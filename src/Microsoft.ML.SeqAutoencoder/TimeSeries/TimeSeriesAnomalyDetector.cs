@@ -22,6 +22,9 @@ namespace Microsoft.ML.SeqAutoencoder
     /// steps and scores the windows of <see cref="SequenceAutoencoderOptions.ScoringBatchSize"/>
     /// consecutive rows per forward pass. Rows are scored in order, so the view cannot shuffle. The first
     /// WindowSize − 1 rows have no full window: they get Alert 0, Raw Score 0 and P-Value 1.
+    /// Scores fail closed: a window whose raw score is not finite (an overflow on extreme input) alerts with Raw Score +∞ and
+    /// the smallest p-value. A step holding NaN or ∞ makes the cursor throw, naming the column and the row, unless the
+    /// detector was trained with <see cref="TimeSeriesAnomalyOptions.NonFiniteStepsAreAnomalies"/>: then that row alerts.
     /// It is not a row-to-row mapper (a row's output depends on the rows before it), so prediction engines
     /// cannot use it; use <see cref="CreateOnlineEngine()"/> to score one row at a time.
     /// The transformer owns a native (libtorch) network: dispose it when done. Save and load it with
@@ -39,19 +42,21 @@ namespace Microsoft.ML.SeqAutoencoder
         private readonly int _scoringBatchSize;
 
         internal TimeSeriesAnomalyDetector(IHostEnvironment env, string inputColumnName, string outputColumnName,
-            WindowScorer scorer, int scoringBatchSize)
+            WindowScorer scorer, int scoringBatchSize, bool nonFiniteStepsAreAnomalies)
         {
             _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(TimeSeriesAnomalyDetector));
             InputColumnName = inputColumnName;
             OutputColumnName = outputColumnName;
             _scorer = scorer;
             _scoringBatchSize = scoringBatchSize;
+            NonFiniteStepsAreAnomalies = nonFiniteStepsAreAnomalies;
         }
 
         // 0x00010001 = initial
         // 0x00010002 = the raw score kind is no longer written (only the window mean remains)
+        // 0x00010003 = Prediction and Composite modes: the two part scales of a composite score; NonFiniteStepsAreAnomalies
         private static VersionInfo GetVersionInfo()
-            => ModelVersions.For("SEQ ANOM", LoaderSignature, written: 0x00010002, readBackTo: ModelVersions.Initial);
+            => ModelVersions.For("SEQ ANOM", LoaderSignature, written: 0x00010003, readBackTo: ModelVersions.Initial);
 
         // Factory method for SignatureLoadModel.
         private static TimeSeriesAnomalyDetector Create(IHostEnvironment env, ModelLoadContext ctx)
@@ -67,7 +72,9 @@ namespace Microsoft.ML.SeqAutoencoder
             // int: scoring batch size
             // int: number n of held-out window scores
             // double[n]: held-out window scores, ascending
-            // stream "SequenceAutoencoder": the network (architecture, standardization, weights)
+            // (0x00010003) double: reconstruction scale; double: forecast scale (1 unless Composite)
+            // (0x00010003) byte: 1 if non-finite steps are anomalies, 0 if they throw
+            // stream "SequenceAutoencoder": the network (architecture, standardization, weights; its mode and forecast length)
             string input = ctx.LoadNonEmptyString();
             string output = ctx.LoadNonEmptyString();
             int windowSize = ctx.Reader.ReadInt32();
@@ -86,13 +93,25 @@ namespace Microsoft.ML.SeqAutoencoder
                 scores[i] = ctx.Reader.ReadDouble();
                 env.CheckDecode(double.IsFinite(scores[i]) && (i == 0 || scores[i] >= scores[i - 1]));
             }
+            double reconstructionScale = 1, forecastScale = 1;
+            bool nonFiniteStepsAreAnomalies = false;
+            if (ctx.Header.ModelVerWritten >= 0x00010003)
+            {
+                reconstructionScale = ctx.Reader.ReadDouble();
+                forecastScale = ctx.Reader.ReadDouble();
+                env.CheckDecode(reconstructionScale > 0 && double.IsFinite(reconstructionScale) && forecastScale > 0 && double.IsFinite(forecastScale));
+                byte flag = ctx.Reader.ReadByte();
+                env.CheckDecode(flag <= 1);
+                nonFiniteStepsAreAnomalies = flag == 1;
+            }
             var model = AutoencoderModelFormat.Load(ctx);
-            if (model.Architecture.Mode != SequenceAutoencoderMode.Reconstruction)
+            if (ctx.Header.ModelVerWritten < 0x00010003 && model.Architecture.Mode != SequenceAutoencoderMode.Reconstruction)
             {
                 model.Dispose();
                 throw env.ExceptDecode();
             }
-            return new TimeSeriesAnomalyDetector(env, input, output, new WindowScorer(model, windowSize, scores, confidence), batchSize);
+            return new TimeSeriesAnomalyDetector(env, input, output,
+                new WindowScorer(model, windowSize, scores, confidence, reconstructionScale, forecastScale), batchSize, nonFiniteStepsAreAnomalies);
         }
 
         void ICanSaveModel.Save(ModelSaveContext ctx)
@@ -111,6 +130,9 @@ namespace Microsoft.ML.SeqAutoencoder
             ctx.Writer.Write(_scorer.NullScores.Length);
             foreach (double score in _scorer.NullScores)
                 ctx.Writer.Write(score);
+            ctx.Writer.Write(_scorer.ReconstructionScale);
+            ctx.Writer.Write(_scorer.ForecastScale);
+            ctx.Writer.Write((byte)(NonFiniteStepsAreAnomalies ? 1 : 0));
             AutoencoderModelFormat.Save(ctx, _scorer.Model);
         }
 
@@ -120,11 +142,23 @@ namespace Microsoft.ML.SeqAutoencoder
         /// <summary>Name of the added column: a vector of 3 <see cref="double"/> (Alert, Raw Score, P-Value).</summary>
         public string OutputColumnName { get; }
 
+        /// <summary>
+        /// Whether a row whose step holds NaN or ∞ alerts (Raw Score +∞, the smallest p-value) rather than making the cursor throw;
+        /// see <see cref="TimeSeriesAnomalyOptions.NonFiniteStepsAreAnomalies"/>.
+        /// </summary>
+        public bool NonFiniteStepsAreAnomalies { get; }
+
         /// <summary>Number of rows (time steps) in each scored window.</summary>
         public int WindowSize => _scorer.WindowSize;
 
         /// <summary>Number of features in each time step.</summary>
         public int FeaturesPerStep => _scorer.FeaturesPerStep;
+
+        /// <summary>What the network was trained to produce, and so what the raw score measures.</summary>
+        public SequenceAutoencoderMode Mode => _scorer.Model.Architecture.Mode;
+
+        /// <summary>Rows forecast after each window (Prediction and Composite modes; 0 otherwise).</summary>
+        public int PredictionLength => _scorer.PredictionLength;
 
         /// <summary>Confidence in percent: a row alerts when its p-value is below 1 − Confidence/100.</summary>
         public double Confidence => _scorer.Confidence;
@@ -185,7 +219,7 @@ namespace Microsoft.ML.SeqAutoencoder
             return engine;
         }
 
-        private StepColumn CreateStepColumn() => new StepColumn(InputColumnName, FeaturesPerStep);
+        private StepColumn CreateStepColumn() => new StepColumn(InputColumnName, FeaturesPerStep, NonFiniteStepsAreAnomalies);
 
         internal static DataViewSchema.DetachedColumn OutputColumn(string name)
         {

@@ -12,7 +12,7 @@ namespace Microsoft.ML.SeqAutoencoder
     /// </summary>
     /// <remarks>
     /// Create it with <see cref="TimeSeriesAnomalyDetector.CreateOnlineEngine()"/>. Its state is the last
-    /// WindowSize steps and the number of steps seen; <see cref="SaveState"/> writes it and
+    /// WindowSize (+ PredictionLength) steps and the number of steps seen; <see cref="SaveState"/> writes it and
     /// <see cref="LoadState"/> (or <see cref="TimeSeriesAnomalyDetector.CreateOnlineEngine(Stream)"/>) restores it,
     /// so a service can stop and continue the stream where it left off, with the model saved separately by
     /// <c>mlContext.Model.Save</c>. An engine is not thread-safe: use one per stream. It uses the detector's
@@ -32,8 +32,8 @@ namespace Microsoft.ML.SeqAutoencoder
             _host = host;
             _scorer = scorer;
             _column = column;
-            _window = new SlidingWindow(scorer.WindowSize, scorer.FeaturesPerStep);
-            _windowValues = new float[scorer.WindowSize * scorer.FeaturesPerStep];
+            _window = new SlidingWindow(scorer.SpanSize, scorer.FeaturesPerStep);
+            _windowValues = new float[scorer.SpanSize * scorer.FeaturesPerStep];
         }
 
         /// <summary>Number of rows (time steps) in each window.</summary>
@@ -46,7 +46,8 @@ namespace Microsoft.ML.SeqAutoencoder
         public long RowsProcessed => _window.StepsSeen;
 
         /// <summary>Processes the next time step of a stream with one feature per step.</summary>
-        /// <param name="value">The step's value; it must be finite.</param>
+        /// <param name="value">The step's value; it must be finite unless the detector was trained with
+        /// <see cref="TimeSeriesAnomalyOptions.NonFiniteStepsAreAnomalies"/> (then a NaN or ∞ step alerts).</param>
         /// <returns>Alert (1 or 0), Raw Score and P-Value of the window ending at this step, as in the detector's output column.</returns>
         public double[] Process(float value)
         {
@@ -55,23 +56,44 @@ namespace Microsoft.ML.SeqAutoencoder
         }
 
         /// <summary>Processes the next time step.</summary>
-        /// <param name="step">The step's <see cref="FeaturesPerStep"/> values; they must be finite.</param>
+        /// <param name="step">The step's <see cref="FeaturesPerStep"/> values; they must be finite unless the detector was trained with
+        /// <see cref="TimeSeriesAnomalyOptions.NonFiniteStepsAreAnomalies"/> (then a NaN or ∞ step alerts).</param>
         /// <returns>Alert (1 or 0), Raw Score and P-Value of the window ending at this step, as in the detector's output column.</returns>
         public double[] Process(ReadOnlySpan<float> step)
         {
             _host.CheckParam(step.Length == FeaturesPerStep, nameof(step),
                 $"Column '{_column.Name}': expected {FeaturesPerStep} values per step; found {step.Length}.");
-            _column.CheckFinite(_host, step, _window.StepsSeen);
-            _window.Push(step);
-            var output = WindowScorer.WarmUp;
-            if (_window.IsFull)
+            if (!IsFinite(step))
             {
-                _window.CopyTo(_windowValues);
-                output = _scorer.Score(SequenceSet.From(new[] { _windowValues }, FeaturesPerStep))[0];
+                if (!_column.NonFiniteStepsAreAnomalies)
+                    _column.CheckFinite(_host, step, _window.StepsSeen);
+                _window.PushInvalid();
+                return Values(_scorer.NonFiniteStep);
             }
+            _window.Push(step);
+            if (!_window.IsFull)
+                return Values(WindowScorer.WarmUp);
+            _window.CopyTo(_windowValues);
+            var span = _scorer.NewSpans();
+            span.Add(_windowValues);
+            return Values(_scorer.Score(span)[0]);
+        }
+
+        private static double[] Values(DetectorOutput output)
+        {
             var values = new double[3];
             output.CopyTo(values);
             return values;
+        }
+
+        private static bool IsFinite(ReadOnlySpan<float> step)
+        {
+            foreach (float value in step)
+            {
+                if (!float.IsFinite(value))
+                    return false;
+            }
+            return true;
         }
 
         /// <summary>Writes the engine's state (the last WindowSize steps and the number of steps seen) to <paramref name="stream"/>.</summary>

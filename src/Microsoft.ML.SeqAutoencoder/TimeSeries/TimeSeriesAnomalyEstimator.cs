@@ -26,13 +26,19 @@ namespace Microsoft.ML.SeqAutoencoder
     ///
     /// ### Algorithm
     /// Fit reads the training rows in order and slides windows of WindowSize rows over them, Stride rows
-    /// apart. The last HoldOutFraction of the windows is held out; the windows before them that share no
-    /// row with a held-out window train a Reconstruction-mode autoencoder. The held-out windows are then
-    /// scored: their raw scores form an empirical null distribution.
+    /// apart. The rows of the last HoldOutFraction of those windows are held out; the windows before them that share no
+    /// row with the held-out rows train the autoencoder, and every window of the held-out rows (1 apart) is then
+    /// scored: their raw scores form an empirical null distribution. Features are scaled per feature before the network
+    /// (FeatureScaling; Robust by default: median and interquartile range, so near-constant or rarely switching 0/1
+    /// features do not blow up into huge standardized values).
     ///
-    /// The raw score of a window is the mean squared reconstruction error over all its steps and features,
-    /// each feature divided by its training standard deviation. Scoring only the window's last step was
-    /// measured against it with the same network (windows of 16, a noisy periodic signal with an injected
+    /// Mode decides what the network does with a window and what the raw score is:
+    /// Reconstruction rebuilds the window and scores the mean squared error over all its steps and features;
+    /// Prediction reads the window and forecasts the PredictionLength rows after it, scoring the forecast's mean squared
+    /// error (the LSTM-AD / telemanom approach); Composite does both, scoring the sum of the two errors, each divided by
+    /// its median on the held-out windows. In the forecasting modes a row's span is the window of WindowSize rows before
+    /// the last PredictionLength rows, which are the ones forecast: the first WindowSize + PredictionLength − 1 rows have
+    /// no full span. Scoring only the window's last step was measured against the window mean with the same network (windows of 16, a noisy periodic signal with an injected
     /// spike, level shift and frequency change, three noise seeds; test
     /// `WindowMeanScoresDetectBetterThanLastStepScores`): AUC-PR 0.998–0.999 for the window mean against
     /// 0.61–0.62 for the last step when a row counts as anomalous if its window contains an anomaly, and
@@ -46,6 +52,8 @@ namespace Microsoft.ML.SeqAutoencoder
     /// 1/(1 + n), so at Confidence 99 at least 100 held-out windows are needed for any alert; Fit warns
     /// otherwise. Because the window mean is used, one anomalous row raises the scores of the WindowSize
     /// windows that contain it: alerts start at the anomaly and may continue up to WindowSize − 1 rows after it.
+    /// Scores fail closed: a raw score that is not finite (an overflow on extreme input) gives Alert 1, Raw Score +∞ and
+    /// the smallest p-value. A NaN or ∞ input value throws, naming the column and row, unless NonFiniteStepsAreAnomalies.
     ///
     /// The transformer owns a native network: dispose it when done. For one row at a time, use its
     /// CreateOnlineEngine().
@@ -66,16 +74,15 @@ namespace Microsoft.ML.SeqAutoencoder
             _options = options;
         }
 
-        private StepColumn InputColumn => new StepColumn(_options.InputColumnName, _options.FeaturesPerStep);
-
         /// <summary>Trains the autoencoder on the windows of the input column and scores the held-out ones.</summary>
         public TimeSeriesAnomalyDetector Fit(IDataView input)
         {
             _host.CheckValue(input, nameof(input));
-            StepColumn column = InputColumn;
+            int f = _options.FeaturesPerStep > 0 ? _options.FeaturesPerStep : InferFeaturesPerStep(input.Schema);
+            var column = new StepColumn(_options.InputColumnName, f);
             int index = column.Check(_host, input.Schema);
             int w = _options.WindowSize;
-            int f = _options.FeaturesPerStep;
+            int span = w + _options.TargetSteps;
 
             using var ch = _host.Start("Training");
             var steps = new List<float>();
@@ -92,57 +99,99 @@ namespace Microsoft.ML.SeqAutoencoder
                 }
             }
 
-            var plan = WindowPlan.For(rows, w, _options.Stride, _options.HoldOutFraction);
+            var plan = WindowPlan.For(rows, span, _options.Stride, _options.HoldOutFraction);
             if (plan.TrainingWindows < 1)
             {
-                throw ch.Except($"Column '{column.Name}': {rows} training rows are too few. Windows of {w} rows, {_options.Stride} apart, " +
-                    $"give {plan.Windows} window(s); {plan.HeldOutWindows} are held out (HoldOutFraction {_options.HoldOutFraction}) and " +
+                string windows = span > w ? $"Windows of {w} rows and the {span - w} rows forecast from them ({span} rows)" : $"Windows of {w} rows";
+                throw ch.Except($"Column '{column.Name}': {rows} training rows are too few. {windows}, {_options.Stride} apart, " +
+                    $"give {plan.Windows} window(s); the rows of the last {plan.Windows - plan.TrainingWindows} are held out (HoldOutFraction {_options.HoldOutFraction}) and " +
                     $"{plan.TrainingWindows} remain to train the network without sharing rows with them. " +
-                    $"At least {WindowPlan.MinimumRows(w, _options.Stride, _options.HoldOutFraction)} rows are needed.");
+                    $"At least {WindowPlan.MinimumRows(span, _options.Stride, _options.HoldOutFraction)} rows are needed.");
             }
 
             float[] values = steps.ToArray();
             int stride = _options.Stride;
-            SequenceSet Windows(int first, int count)
+            // The spans (window + forecast rows) starting at firstRow, firstRow + step, ...
+            SequenceSet Spans(long firstRow, int count, int step)
             {
-                var windows = new SequenceSet(f);
-                for (int i = first; i < first + count; i++)
-                    windows.Add(values.AsSpan(i * stride * f, w * f));
-                return windows;
+                var spans = new SequenceSet(f, _options.TargetSteps);
+                for (int i = 0; i < count; i++)
+                    spans.Add(values.AsSpan((int)((firstRow + (long)i * step) * f), span * f));
+                return spans;
             }
 
             int seed = _options.Seed ?? _host.Rand.Next();
-            var trainer = _options.CreateTrainer(seed);
-            ch.Info($"Training a sequence anomaly detector (window {w}, {_options.CreateEncoderShape()}) on {plan.TrainingWindows} windows " +
-                $"of {rows} rows; {plan.HeldOutWindows} held out; seed {seed}.");
-            SequenceAutoencoderModel model = trainer.Train(Windows(0, plan.TrainingWindows), progress: p => ch.Info(p.ToString()), checkAlive: _host.CheckAlive);
+            var options = Resolved(f);
+            var trainer = options.CreateTrainer(seed);
+            ch.Info($"Training a sequence anomaly detector (window {w}, {options.Mode}{(span > w ? $" of {span - w} rows" : "")}, " +
+                $"{options.CreateEncoderShape()}, {options.FeatureScaling} scaling) on {plan.TrainingWindows} windows of {rows} rows; " +
+                $"{plan.HeldOutWindows} held out; seed {seed}.");
+            SequenceAutoencoderModel model = trainer.Train(Spans(0, plan.TrainingWindows, stride), progress: p => ch.Info(p.ToString()), checkAlive: _host.CheckAlive);
             try
             {
-                var scorer = new WindowScorer(model, w, Array.Empty<double>(), _options.Confidence);
-                SequenceSet heldOut = Windows(plan.Windows - plan.HeldOutWindows, plan.HeldOutWindows);
+                var parts = new List<(double Reconstruction, double Forecast)>(plan.HeldOutWindows);
+                var probe = new WindowScorer(model, w, Array.Empty<double>(), options.Confidence);
+                SequenceSet heldOut = Spans(plan.FirstHeldOutRow, plan.HeldOutWindows, 1);
                 int[] all = heldOut.All();
-                var nullScores = new List<double>(heldOut.Count);
-                for (int start = 0; start < all.Length; start += _options.ScoringBatchSize)
+                for (int start = 0; start < all.Length; start += options.ScoringBatchSize)
                 {
                     _host.CheckAlive();
-                    nullScores.AddRange(scorer.RawScores(heldOut, all[start..Math.Min(all.Length, start + _options.ScoringBatchSize)]));
+                    parts.AddRange(probe.Parts(heldOut, all[start..Math.Min(all.Length, start + options.ScoringBatchSize)]));
                 }
-                double[] sorted = nullScores.OrderBy(s => s).ToArray();
-                double alpha = 1 - _options.Confidence / 100;
+                // Composite mode: each part counts relative to its typical size on normal data.
+                bool composite = options.Mode == SequenceAutoencoderMode.Composite;
+                double reconstructionScale = composite ? PositiveMedian(parts.Select(p => p.Reconstruction)) : 1;
+                double forecastScale = composite ? PositiveMedian(parts.Select(p => p.Forecast)) : 1;
+                var scorer = new WindowScorer(model, w, Array.Empty<double>(), options.Confidence, reconstructionScale, forecastScale);
+                double[] sorted = parts.Select(scorer.RawScore).Where(double.IsFinite).OrderBy(s => s).ToArray();
+                if (sorted.Length == 0)
+                    throw ch.Except("No held-out window got a finite score: the training data or the network is degenerate.");
+                double alpha = 1 - options.Confidence / 100;
                 if (1.0 / (1 + sorted.Length) >= alpha)
                 {
                     ch.Warning($"Only {sorted.Length} held-out windows: the smallest possible p-value, 1/{sorted.Length + 1}, is not below " +
                         $"1 - Confidence/100 = {alpha:G4}, so no alert can fire. Use more training rows, a larger HoldOutFraction or a lower Confidence.");
                 }
                 ch.Info($"Held-out window scores: median {sorted[sorted.Length / 2]:G4}, max {sorted[^1]:G4}.");
-                return new TimeSeriesAnomalyDetector(_host, _options.InputColumnName, _options.OutputColumnName,
-                    new WindowScorer(model, w, sorted, _options.Confidence), _options.ScoringBatchSize);
+                return new TimeSeriesAnomalyDetector(_host, options.InputColumnName, options.OutputColumnName,
+                    new WindowScorer(model, w, sorted, options.Confidence, reconstructionScale, forecastScale), options.ScoringBatchSize,
+                    options.NonFiniteStepsAreAnomalies);
             }
             catch
             {
                 model.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>The options with FeaturesPerStep resolved.</summary>
+        private TimeSeriesAnomalyOptions Resolved(int featuresPerStep)
+        {
+            var options = (TimeSeriesAnomalyOptions)_options.MemberwiseCopy();
+            options.FeaturesPerStep = featuresPerStep;
+            return options;
+        }
+
+        /// <summary>F from the input column when the options leave it to the data: 1 for a Single, the size of a known-size vector.</summary>
+        private int InferFeaturesPerStep(DataViewSchema schema)
+        {
+            var column = schema.GetColumnOrNull(_options.InputColumnName);
+            if (column is null)
+                throw _host.ExceptSchemaMismatch(nameof(schema), "input", _options.InputColumnName);
+            return column.Value.Type switch
+            {
+                NumberDataViewType n when n == NumberDataViewType.Single => 1,
+                VectorDataViewType v when v.ItemType == NumberDataViewType.Single && v.IsKnownSize && v.Dimensions.Length == 1 => v.Size,
+                var t => throw _host.ExceptSchemaMismatch(nameof(schema), "input", _options.InputColumnName,
+                    "Single or known-sized vector of Single (one time step per row)", t.ToString()),
+            };
+        }
+
+        private static double PositiveMedian(IEnumerable<double> values)
+        {
+            double[] sorted = values.Where(double.IsFinite).OrderBy(v => v).ToArray();
+            double median = sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
+            return median > 1e-12 ? median : 1e-12;
         }
 
         /// <summary>
@@ -152,7 +201,7 @@ namespace Microsoft.ML.SeqAutoencoder
         public SchemaShape GetOutputSchema(SchemaShape inputSchema)
         {
             _host.CheckValue(inputSchema, nameof(inputSchema));
-            InputColumn.Check(_host, inputSchema);
+            new StepColumn(_options.InputColumnName, _options.FeaturesPerStep).Check(_host, inputSchema);
             var columns = inputSchema.ToDictionary(c => c.Name);
             var slotNames = new SchemaShape.Column(AnnotationUtils.Kinds.SlotNames, SchemaShape.Column.VectorKind.Vector,
                 TextDataViewType.Instance, false);

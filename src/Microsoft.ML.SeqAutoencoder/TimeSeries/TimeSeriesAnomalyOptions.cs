@@ -9,9 +9,19 @@ namespace Microsoft.ML.SeqAutoencoder
     /// </summary>
     public sealed class TimeSeriesAnomalyOptions : SequenceAutoencoderOptions
     {
+        /// <summary>Options with the detector's defaults, which differ from other autoencoders' where noted in <c>Defaults</c>.</summary>
+        public TimeSeriesAnomalyOptions()
+        {
+            FeaturesPerStep = Defaults.FeaturesPerStep;
+            Mode = Defaults.Mode;
+            PredictionLength = Defaults.PredictionLength;
+            FeatureScaling = Defaults.FeatureScaling;
+            Epochs = Defaults.Epochs;
+        }
+
         /// <summary>
         /// Name of the input column, one row per time step: <see cref="System.Single"/> when
-        /// <see cref="SequenceNetworkOptions.FeaturesPerStep"/> is 1, otherwise a known-sized vector of
+        /// <see cref="SequenceNetworkOptions.FeaturesPerStep"/> is 1 (or 0, the default: taken from the column), otherwise a known-sized vector of
         /// <see cref="System.Single"/> of FeaturesPerStep values.
         /// </summary>
         public string InputColumnName;
@@ -34,13 +44,31 @@ namespace Microsoft.ML.SeqAutoencoder
         /// </summary>
         public double HoldOutFraction = Defaults.HoldOutFraction;
 
+        /// <summary>
+        /// What scoring does with a row whose step holds NaN or ∞. False (the default): the cursor throws, naming the column and
+        /// the row. True: the row alerts with Raw Score +∞ and the smallest p-value, and the stream goes on (the step's place in
+        /// later windows is taken by the step before it). Training data must be finite either way.
+        /// </summary>
+        public bool NonFiniteStepsAreAnomalies = Defaults.NonFiniteStepsAreAnomalies;
+
         internal static new class Defaults
         {
+            // 0: the input column's size (1 for a Single, n for a known-size vector of n).
+            public const int FeaturesPerStep = 0;
             public const int WindowSize = 32;
-            public const int Stride = 1;
+            // Measured on SMAP (docs/benchmarks.md): training windows 4 rows apart detect as well as 1 apart, in a third of the time.
+            public const int Stride = 4;
             public const double Confidence = 99;
             public const double HoldOutFraction = 0.2;
+            public const SequenceAutoencoderMode Mode = SequenceAutoencoderMode.Reconstruction;
+            public const int PredictionLength = 4;
+            // Telemetry mixes scales and carries rarely switching 0/1 features; z-scoring blows those up (docs/benchmarks.md, smap).
+            public const FeatureScaling FeatureScaling = SeqAutoencoder.FeatureScaling.Robust;
+            public const int Epochs = 40;
+            public const bool NonFiniteStepsAreAnomalies = false;
         }
+
+        private protected override bool InfersFeaturesPerStep => true;
 
         internal override void Check(IExceptionContext ectx)
         {
@@ -51,8 +79,6 @@ namespace Microsoft.ML.SeqAutoencoder
             ectx.CheckUserArg(Stride > 0, nameof(Stride), "Must be positive.");
             ectx.CheckUserArg(Confidence > 0 && Confidence < 100, nameof(Confidence), "Must be in (0, 100).");
             ectx.CheckUserArg(HoldOutFraction > 0 && HoldOutFraction < 1, nameof(HoldOutFraction), "Must be in (0, 1).");
-            ectx.CheckUserArg(Mode == SequenceAutoencoderMode.Reconstruction, nameof(Mode),
-                "The detector scores reconstruction errors: only Reconstruction mode is supported.");
         }
     }
 }

@@ -32,20 +32,26 @@ namespace Microsoft.ML.SeqAutoencoder.TimeSeries
             _inputIndex = inputIndex;
             _scorer = scorer;
             _batchSize = batchSize;
-            _window = new SlidingWindow(scorer.WindowSize, scorer.FeaturesPerStep);
+            _window = new SlidingWindow(scorer.SpanSize, scorer.FeaturesPerStep);
             _step = new float[scorer.FeaturesPerStep];
-            _windowValues = new float[scorer.WindowSize * scorer.FeaturesPerStep];
+            _windowValues = new float[scorer.SpanSize * scorer.FeaturesPerStep];
         }
 
         public ScoredBatch ScoreNext(DataViewRowCursor lookAhead)
         {
             _read ??= _column.CreateReader(_host, lookAhead, _inputIndex, () => lookAhead.Position);
-            var windows = new SequenceSet(_scorer.FeaturesPerStep);
+            var windows = _scorer.NewSpans();
             var scoredRows = new List<int>();
             var batch = new List<DetectorOutput>();
             while (batch.Count < _batchSize && lookAhead.MoveNext())
             {
-                _read(_step);
+                if (!_read(_step))
+                {
+                    // Opted in (NonFiniteStepsAreAnomalies): the row alerts and the window goes on without its values.
+                    _window.PushInvalid();
+                    batch.Add(_scorer.NonFiniteStep);
+                    continue;
+                }
                 _window.Push(_step);
                 if (_window.IsFull)
                 {
@@ -67,8 +73,10 @@ namespace Microsoft.ML.SeqAutoencoder.TimeSeries
             _read ??= _column.CreateReader(_host, lookAhead, _inputIndex, () => lookAhead.Position);
             for (int i = 0; i < rows && lookAhead.MoveNext(); i++)
             {
-                _read(_step);
-                _window.Push(_step);
+                if (_read(_step))
+                    _window.Push(_step);
+                else
+                    _window.PushInvalid();
             }
         }
 

@@ -116,6 +116,59 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         }
 
         /// <summary>
+        /// Per-feature center and scale of the input steps of the sequences at <paramref name="indices"/>, as
+        /// <paramref name="scaling"/> defines them (<see cref="FeatureScaling"/>). Robust scaling sorts at most about a
+        /// million values per feature: past that, every k-th step is taken.
+        /// </summary>
+        public (double[] Center, double[] Scale) FeatureScale(IReadOnlyCollection<int> indices, FeatureScaling scaling)
+        {
+            if (scaling == FeatureScaling.Standard)
+                return FeatureMoments(indices);
+            int f = FeaturesPerStep;
+            long steps = 0;
+            foreach (int s in indices)
+                steps += _lengths[s];
+            const long MaxSamples = 1 << 20;
+            long every = Math.Max(1, (steps + MaxSamples - 1) / MaxSamples);
+            var samples = new List<float>[f];
+            for (int j = 0; j < f; j++)
+                samples[j] = new List<float>((int)Math.Min(steps / every + 1, MaxSamples + 1));
+            long step = 0;
+            foreach (int s in indices)
+            {
+                ReadOnlySpan<float> values = Get(s);
+                for (int i = 0; i < values.Length; i += f, step++)
+                {
+                    if (step % every != 0)
+                        continue;
+                    for (int j = 0; j < f; j++)
+                        samples[j].Add(values[i + j]);
+                }
+            }
+            var center = new double[f];
+            var scale = new double[f];
+            for (int j = 0; j < f; j++)
+            {
+                float[] sorted = samples[j].ToArray();
+                Array.Sort(sorted);
+                center[j] = Quantile(sorted, 0.5);
+                double spread = (Quantile(sorted, 0.75) - Quantile(sorted, 0.25)) / 1.349;
+                scale[j] = spread > 1e-8 ? spread : sorted.Length > 0 ? sorted[^1] - sorted[0] : 0;
+            }
+            return (center, scale);
+        }
+
+        private static double Quantile(float[] sorted, double q)
+        {
+            if (sorted.Length == 0)
+                return 0;
+            double position = q * (sorted.Length - 1);
+            int below = (int)Math.Floor(position);
+            int above = Math.Min(below + 1, sorted.Length - 1);
+            return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
+        }
+
+        /// <summary>
         /// Tensors for the sequences at <paramref name="indices"/>[start..start+count): inputs zero-padded to the longest,
         /// and their target steps as <see cref="SequenceBatch.Future"/> when the set has any.
         /// </summary>

@@ -18,6 +18,7 @@ namespace Microsoft.ML.SeqAutoencoder.Training
         private readonly TrainingSettings _settings;
         private readonly double _learningRate;
         private readonly double _teacherStepDropout;
+        private readonly FeatureScaling _scaling;
 
         /// <param name="architecture">The network to build.</param>
         /// <param name="settings">The loop's settings.</param>
@@ -27,7 +28,9 @@ namespace Microsoft.ML.SeqAutoencoder.Training
         /// ("word dropout", Bowman et al. 2016), so the decoder relies on the code instead of only continuing the
         /// previous step, which fails when it runs on its own outputs.
         /// </param>
-        public AutoencoderTrainer(AutoencoderArchitecture architecture, TrainingSettings settings, double learningRate, double teacherStepDropout)
+        /// <param name="scaling">How the input features are scaled (fitted on the training split).</param>
+        public AutoencoderTrainer(AutoencoderArchitecture architecture, TrainingSettings settings, double learningRate, double teacherStepDropout,
+            FeatureScaling scaling = FeatureScaling.Standard)
         {
             Contracts.AssertValue(architecture);
             Contracts.AssertValue(settings);
@@ -36,6 +39,7 @@ namespace Microsoft.ML.SeqAutoencoder.Training
             _settings = settings;
             _learningRate = learningRate;
             _teacherStepDropout = teacherStepDropout;
+            _scaling = scaling;
         }
 
         /// <summary>
@@ -49,7 +53,7 @@ namespace Microsoft.ML.SeqAutoencoder.Training
             var network = new SequenceAutoencoderNetwork(_architecture, _settings.Seed);
             try
             {
-                using var objective = new Objective(network, data, _learningRate, (float)_teacherStepDropout);
+                using var objective = new Objective(network, data, _learningRate, (float)_teacherStepDropout, _scaling);
                 TrainingLoop.Run(network, data, rows, _settings, objective, progress, checkAlive);
                 return new SequenceAutoencoderModel(network);
             }
@@ -66,9 +70,11 @@ namespace Microsoft.ML.SeqAutoencoder.Training
             private readonly SequenceSet _data;
             private readonly optim.Optimizer _optimizer;
             private readonly float _teacherStepDropout;
+            private readonly FeatureScaling _scaling;
 
-            public Objective(SequenceAutoencoderNetwork network, SequenceSet data, double learningRate, float teacherStepDropout)
+            public Objective(SequenceAutoencoderNetwork network, SequenceSet data, double learningRate, float teacherStepDropout, FeatureScaling scaling)
             {
+                _scaling = scaling;
                 _network = network;
                 _data = data;
                 _optimizer = optim.Adam(network.parameters(), learningRate);
@@ -77,8 +83,8 @@ namespace Microsoft.ML.SeqAutoencoder.Training
 
             public void Prepare(int[] trainingRows)
             {
-                var (mean, std) = _data.FeatureMoments(trainingRows);
-                _network.Encoder.Standardizer.Set(mean, std);
+                var (center, scale) = _data.FeatureScale(trainingRows, _scaling);
+                _network.Encoder.Standardizer.Set(center, scale);
             }
 
             public bool BeginEpoch(int epoch) => true;

@@ -28,6 +28,21 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Samples
         }
 
         [Fact]
+        public void DetectAbnormalHeartbeats_ComparesWithRandomizedPcaAndPlots()
+        {
+            var outcome = RunQuick("DetectAbnormalHeartbeats");
+            Assert.Contains("ECG5000: training on the 60 normal beats of TRAIN (140 steps each); scoring 225 TEST beats (132 normal, 93 abnormal).", outcome.Stdout);
+            Assert.Contains("Epoch 2/2: loss", outcome.Stdout);
+            foreach (string model in new[] { @"LSTM autoencoder \(LstmAutoencoder\)", @"ML\.NET RandomizedPca \(rank 20\)",
+                "LSTM autoencoder, threshold at 90% of normal TRAIN scores", "RandomizedPca, threshold at 90% of normal TRAIN scores" })
+            {
+                Assert.Matches($@"{model}: AUC-PR [01]\.\d{{3}}, ROC-AUC [01]\.\d{{3}}; at its threshold \d+ flagged: precision [01]\.\d{{3}}, recall [01]\.\d{{3}}, accuracy [01]\.\d{{3}}", outcome.Stdout);
+            }
+            Assert.Matches(@"AUC-PR: LSTM [01]\.\d{3} vs RandomizedPca [01]\.\d{3} \(a random ranking scores 0\.413\)", outcome.Stdout);
+            PngCheck.AssertPlot(Path.Combine(_output, "abnormal-heartbeats.png"));
+        }
+
+        [Fact]
         public void EncodeThenClassify_PrintsAccuraciesAndPlotsThePca()
         {
             var outcome = RunQuick("EncodeThenClassify");

@@ -37,6 +37,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.TimeSeries
             InputColumnName = nameof(SeriesRow.Value),
             OutputColumnName = "Prediction",
             WindowSize = WindowSize,
+            Stride = 1,
             HiddenSizes = new[] { 12 },
             EncodingSize = 8,
             Epochs = 12,

@@ -144,7 +144,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.TimeSeries
             {
                 // Shares the fixture's network; not disposed here.
                 var model = _fixture.Model;
-                var rebatched = new TimeSeriesAnomalyDetector(ML, model.InputColumnName, model.OutputColumnName, model.Scorer, batchSize);
+                var rebatched = new TimeSeriesAnomalyDetector(ML, model.InputColumnName, model.OutputColumnName, model.Scorer, batchSize, nonFiniteStepsAreAnomalies: false);
                 double[][] outputs = Outputs(rebatched.Transform(ML.Data.LoadFromEnumerable(SyntheticSeries.Rows(values))));
                 for (int i = 0; i < values.Length; i++)
                     Assert.Equal(reference[i], outputs[i]);

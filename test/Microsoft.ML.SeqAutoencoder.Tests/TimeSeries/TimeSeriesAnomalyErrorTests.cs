@@ -51,6 +51,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.TimeSeries
             OutputColumnName = "Prediction",
             FeaturesPerStep = f,
             WindowSize = window,
+            Stride = 1,
             HiddenSizes = new[] { 4 },
             EncodingSize = 4,
             Epochs = 1,
@@ -218,7 +219,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.TimeSeries
             e = Assert.Throws<ArgumentOutOfRangeException>(() => ML.Transforms.DetectAnomalyBySequenceAutoencoder("Out", "Value", windowSize: 1));
             Assert.Equal(nameof(TimeSeriesAnomalyOptions.WindowSize), e.ParamName);
             var options = new TimeSeriesAnomalyOptions();
-            Assert.Equal((32, 1, 99.0, 0.2), (options.WindowSize, options.Stride, options.Confidence, options.HoldOutFraction));
+            Assert.Equal((32, 4, 99.0, 0.2), (options.WindowSize, options.Stride, options.Confidence, options.HoldOutFraction));
         }
 
         public static TheoryData<string, Action<TimeSeriesAnomalyOptions>> InvalidOptions => new TheoryData<string, Action<TimeSeriesAnomalyOptions>>
@@ -231,7 +232,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.TimeSeries
             { nameof(TimeSeriesAnomalyOptions.HoldOutFraction), o => o.HoldOutFraction = 1 },
             { nameof(TimeSeriesAnomalyOptions.InputColumnName), o => o.InputColumnName = " " },
             { nameof(TimeSeriesAnomalyOptions.OutputColumnName), o => o.OutputColumnName = null },
-            { nameof(TimeSeriesAnomalyOptions.Mode), o => { o.Mode = SequenceAutoencoderMode.Prediction; o.PredictionLength = 2; } },
+            { nameof(TimeSeriesAnomalyOptions.PredictionLength), o => { o.Mode = SequenceAutoencoderMode.Prediction; o.PredictionLength = 0; } },
             { nameof(TimeSeriesAnomalyOptions.Epochs), o => o.Epochs = 0 },
         };
 

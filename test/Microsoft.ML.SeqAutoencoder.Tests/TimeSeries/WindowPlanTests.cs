@@ -13,19 +13,22 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.TimeSeries
         [InlineData(16, 8, 1, 0.2, 9, 2, 0)]
         [InlineData(17, 8, 1, 0.2, 10, 2, 1)]
         [InlineData(1000, 16, 1, 0.2, 985, 197, 773)]
-        [InlineData(100, 10, 5, 0.25, 19, 5, 13)]
-        [InlineData(100, 10, 3, 0.5, 31, 16, 12)]
+        // A stride above 1 trains on every S-th window but scores every window of the held-out rows.
+        [InlineData(100, 10, 5, 0.25, 19, 21, 13)]
+        [InlineData(100, 10, 3, 0.5, 31, 46, 12)]
+        [InlineData(1000, 16, 4, 0.2, 247, 193, 195)]
         public void TrainingWindowsEndBeforeTheFirstHeldOutWindow(long rows, int w, int stride, double holdOut,
             int windows, int heldOut, int training)
         {
             var plan = WindowPlan.For(rows, w, stride, holdOut);
-            Assert.Equal(new WindowPlan(windows, heldOut, training), plan);
+            Assert.Equal((windows, heldOut, training), (plan.Windows, plan.HeldOutWindows, plan.TrainingWindows));
+            if (windows > 0)
+                Assert.Equal(rows, plan.FirstHeldOutRow + plan.HeldOutWindows + w - 1);
             if (training > 0)
             {
                 long lastTrainingEnd = (long)(training - 1) * stride + w;
-                long firstHeldOutStart = (long)(windows - heldOut) * stride;
-                Assert.True(lastTrainingEnd <= firstHeldOutStart);
-                Assert.True(lastTrainingEnd + stride > firstHeldOutStart, "a training window was left out");
+                Assert.True(lastTrainingEnd <= plan.FirstHeldOutRow);
+                Assert.True(lastTrainingEnd + stride > plan.FirstHeldOutRow, "a training window was left out");
             }
         }
 
