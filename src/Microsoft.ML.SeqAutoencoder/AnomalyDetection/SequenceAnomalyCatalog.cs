@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SeqAutoencoder;
+using Microsoft.ML.SeqAutoencoder.AnomalyDetection;
 using Microsoft.ML.SeqAutoencoder.MLNet;
 
 namespace Microsoft.ML
@@ -65,9 +66,11 @@ namespace Microsoft.ML
             switch (model)
             {
                 case AnomalyPredictionTransformer<SequenceAnomalyModelParameters> fitted:
-                    return catalog.ChangeModelThreshold(fitted, threshold);
+                    return BatchedAnomalyScorer.Install(CatalogEnvironment.GetEnvironment(catalog), catalog.ChangeModelThreshold(fitted, threshold),
+                        BatchedAnomalyScorer.BatchSizeOf(fitted));
                 case AnomalyPredictionTransformer<IPredictorProducing<float>> loaded when loaded.Model is SequenceAnomalyModelParameters:
-                    return catalog.ChangeModelThreshold(loaded, threshold);
+                    return BatchedAnomalyScorer.Install(CatalogEnvironment.GetEnvironment(catalog), catalog.ChangeModelThreshold(loaded, threshold),
+                        BatchedAnomalyScorer.DefaultBatchSize);
                 case TransformerChain<ITransformer> chain when chain.Any():
                     var transformers = chain.ToArray();
                     transformers[^1] = ChangeSequenceAnomalyThreshold(catalog, transformers[^1], threshold);

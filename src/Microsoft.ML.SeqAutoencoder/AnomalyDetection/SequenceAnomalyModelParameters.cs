@@ -160,6 +160,9 @@ namespace Microsoft.ML.SeqAutoencoder
         // Fail closed: a raw score that is not finite (an overflow on extreme input) is as anomalous as a score can be.
         internal float Normalize(double raw) => double.IsFinite(raw) ? (float)(raw / (raw + Threshold)) : 1f;
 
+        /// <summary>Forward passes the network has run (tests count them).</summary>
+        internal long ForwardPasses => _model.ForwardPasses;
+
         /// <summary>The feature column, named <paramref name="name"/>, that this model reads.</summary>
         internal SequenceColumn FeatureColumn(string name) => new SequenceColumn(name, FeaturesPerStep, 1 + PredictionLength);
 

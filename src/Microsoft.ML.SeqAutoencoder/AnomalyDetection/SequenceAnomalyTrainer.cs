@@ -51,7 +51,7 @@ namespace Microsoft.ML.SeqAutoencoder
     /// threshold of anomaly models in ML.NET, so it applies the learned threshold; move it with
     /// `mlContext.AnomalyDetection.ChangeModelThreshold` (fitted models) or
     /// `ChangeSequenceAnomalyThreshold` (fitted or loaded models): a normalized threshold u corresponds to the raw
-    /// threshold threshold·u / (1 − u). Scoring runs one row per forward pass. The model parameters hold a
+    /// threshold threshold·u / (1 − u). `Transform` scores `ScoringBatchSize` rows per forward pass; `PredictionEngine` and loaded models score one row per pass. The model parameters hold a
     /// native network: dispose them (`transformer.Model.Dispose()`) when done.
     /// ]]></format>
     /// </remarks>
@@ -242,6 +242,7 @@ namespace Microsoft.ML.SeqAutoencoder
 
         /// <summary>Wraps the parameters in an <see cref="AnomalyPredictionTransformer{TModel}"/> with the default threshold 0.5 (the learned one).</summary>
         protected override AnomalyPredictionTransformer<SequenceAnomalyModelParameters> MakeTransformer(SequenceAnomalyModelParameters model, DataViewSchema trainSchema)
-            => new AnomalyPredictionTransformer<SequenceAnomalyModelParameters>(Host, model, trainSchema, _options.FeatureColumnName);
+            => BatchedAnomalyScorer.Install(Host,
+                new AnomalyPredictionTransformer<SequenceAnomalyModelParameters>(Host, model, trainSchema, _options.FeatureColumnName), _options.ScoringBatchSize);
     }
 }

@@ -135,6 +135,15 @@ namespace Microsoft.ML.SeqAutoencoder
             return (ValueMapper<TIn, TOut>)(Delegate)mapper;
         }
 
+        /// <summary>The class probabilities of every row of <paramref name="rows"/>, in one forward pass.</summary>
+        internal float[][] Probabilities(SequenceSet rows) => _model.Probabilities(rows, Math.Max(1, rows.Count));
+
+        /// <summary>The feature column, named <paramref name="name"/>, that this model reads.</summary>
+        internal SequenceColumn FeatureColumn(string name) => new SequenceColumn(name, FeaturesPerStep, 1);
+
+        /// <summary>Forward passes the network has run (tests count them).</summary>
+        internal long ForwardPasses => _model.ForwardPasses;
+
         /// <summary>Releases the native network. The parameters cannot score afterwards.</summary>
         public void Dispose() => _model.Dispose();
     }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.SeqAutoencoder.Classification;
 using Microsoft.ML.SeqAutoencoder.MLNet;
 using Microsoft.ML.SeqAutoencoder.Torch;
 using Microsoft.ML.Trainers;
@@ -45,8 +46,8 @@ namespace Microsoft.ML.SeqAutoencoder
     /// (`EncoderLearningRate`, usually lower so fine-tuning does not destroy what pretraining learned). During the first
     /// `FreezeEncoderEpochs` epochs only the head trains. A seeded `ValidationFraction` of the labeled rows measures
     /// validation loss; the best epoch's weights are kept, and `EarlyStoppingPatience` stops training after that many
-    /// epochs (after the frozen ones) without improvement. Rows whose label is missing (key 0) are skipped. Scoring runs
-    /// one row per forward pass. The model parameters hold a native network: dispose them (`transformer.Model.Dispose()`)
+    /// epochs (after the frozen ones) without improvement. Rows whose label is missing (key 0) are skipped. `Transform` scores
+    /// 256 rows per forward pass; `PredictionEngine` and loaded models score one row per pass. The model parameters hold a native network: dispose them (`transformer.Model.Dispose()`)
     /// when done.
     /// ]]></format>
     /// </remarks>
@@ -212,7 +213,7 @@ namespace Microsoft.ML.SeqAutoencoder
         /// <summary>Wraps the parameters in a <see cref="MulticlassPredictionTransformer{TModel}"/>.</summary>
         protected override MulticlassPredictionTransformer<SequenceClassifierModelParameters> MakeTransformer(
             SequenceClassifierModelParameters model, DataViewSchema trainSchema)
-            => new MulticlassPredictionTransformer<SequenceClassifierModelParameters>(Host, model, trainSchema,
-                _options.FeatureColumnName, _options.LabelColumnName);
+            => BatchedClassifierScorer.Install(Host, new MulticlassPredictionTransformer<SequenceClassifierModelParameters>(Host, model, trainSchema,
+                _options.FeatureColumnName, _options.LabelColumnName), _options.LabelColumnName, BatchedClassifierScorer.DefaultBatchSize);
     }
 }

@@ -29,10 +29,10 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
         internal static IHostEnvironment GetEnvironment(TrainCatalogBase.CatalogInstantiatorBase catalog)
             => CatalogUtils.GetEnvironment(catalog);
 
-        /// <summary>Gets the environment of <c>mlContext.AnomalyDetection</c>.</summary>
-        /// <param name="catalog">The anomaly detection catalog.</param>
+        /// <summary>Gets the environment of a task catalog, such as <c>mlContext.AnomalyDetection</c>.</summary>
+        /// <param name="catalog">The task catalog.</param>
         /// <returns>The environment of the <see cref="MLContext"/> that owns <paramref name="catalog"/>.</returns>
-        internal static IHostEnvironment GetEnvironment(AnomalyDetectionCatalog catalog)
-            => CatalogUtils.GetEnvironment(catalog);
+        internal static IHostEnvironment GetEnvironment(TrainCatalogBase catalog)
+            => catalog.Environment;
     }
 }

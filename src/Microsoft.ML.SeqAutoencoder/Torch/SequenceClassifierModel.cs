@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using Microsoft.ML.Runtime;
 using static TorchSharp.torch;
 
@@ -13,6 +14,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
     {
         private readonly SequenceClassifierNetwork _network;
         private bool _disposed;
+        private long _forwardPasses;
 
         public SequenceClassifierModel(SequenceClassifierNetwork network)
         {
@@ -26,6 +28,9 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
 
         /// <summary>The underlying network (for persistence and tests).</summary>
         internal SequenceClassifierNetwork Network => _network;
+
+        /// <summary>Forward passes run so far (tests count them).</summary>
+        internal long ForwardPasses => Interlocked.Read(ref _forwardPasses);
 
         /// <summary>Whether <see cref="Dispose"/> has released the network.</summary>
         public bool IsDisposed => _disposed;
@@ -47,6 +52,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
                 using var batch = set.CreateBatch(all, start, count);
+                Interlocked.Increment(ref _forwardPasses);
                 float[] values = _network.Logits(batch, null).softmax(1).contiguous().data<float>().ToArray();
                 for (int b = 0; b < count; b++)
                     results[start + b] = values.AsSpan(b * k, k).ToArray();
