@@ -13,7 +13,8 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
     /// ML.NET <see cref="PredictedLabelScorerBase"/>, so the columns, annotations and predicted label are ML.NET's, whose
     /// in-order cursors score <see cref="BatchSize"/> rows per forward pass (<see cref="BatchedScorerCursor"/>). Shuffled
     /// cursors and the row-to-row path (<c>PredictionEngine</c>) go through the model parameters' value mapper, one row
-    /// per pass. A transformer is given one of these after ML.NET built it; it saves its model, never its scorer.
+    /// per pass. Scores are kept within the output cache budget for later cursors of the same view, as for the library's
+    /// transformers. A transformer is given one of these after ML.NET built it; it saves its model, never its scorer.
     /// </summary>
     internal abstract class BatchedScorerBase : PredictedLabelScorerBase
     {
@@ -39,6 +40,12 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
 
         /// <summary>Rows per forward pass of an in-order cursor.</summary>
         public int BatchSize { get; }
+
+        /// <summary>
+        /// The scores of this view (one per <c>Transform</c>) kept within the output cache budget, so that a multi-pass
+        /// consumer after it runs the network once (see <see cref="OutputCache"/>).
+        /// </summary>
+        internal OutputCache Cache { get; } = new OutputCache(OutputCache.DefaultBudgetBytes());
 
         /// <summary>The feature column the model reads, checked row by row.</summary>
         private protected abstract SequenceColumn FeatureColumn(string name);
@@ -68,7 +75,7 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
             try
             {
                 var output = new BatchedScorerCursor.Row(Host, Bindings.RowMapper.OutputSchema, input, Source.GetRowCursor(new[] { feature }),
-                    FeatureColumn(feature.Name), NewBatch, Score, BatchSize);
+                    FeatureColumn(feature.Name), NewBatch, Score, BatchSize, Cache);
                 Delegate[] getters = GetGetters(output, i => active[Bindings.MapIinfoToCol(i)]);
                 return new BatchedScorerCursor(Host, OutputSchema, input, output, active, getters, Bindings.MapColumnIndex);
             }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SeqAutoencoder.Torch;
@@ -67,6 +68,21 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
             base.Dispose(disposing);
         }
 
+        // The scorers add one network output column, Score (PredictedLabel is derived from it).
+        private static readonly bool[] ScoreColumns = { true };
+
+        /// <summary>A batch's Score values, one array per row, as the cache keeps them.</summary>
+        private sealed class Scores : ScoredBatch
+        {
+            public Scores(float[][] rows) => Rows = rows;
+
+            public float[][] Rows { get; }
+
+            public override int Count => Rows.Length;
+
+            public override long Bytes => 24 + Rows.Sum(r => 32L + 4L * r.Length);
+        }
+
         /// <summary>
         /// The scorer's mapper output for one cursor: one Score column (a Single, or a vector of Single), read for the
         /// cursor's current row from batches of <c>batchSize</c> rows scored by <c>score</c>.
@@ -81,7 +97,10 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
             private readonly Func<SequenceSet> _newSet;
             private readonly Func<SequenceSet, float[][]> _score;
             private readonly int _batchSize;
+            private readonly OutputCache _cache;
             private VBuffer<float> _buffer;
+            private int _batchNumber = -1;
+            private int _rowsToSkip;
             private float[] _scratch;
             private float[][] _scores = Array.Empty<float[]>();
             private long _first;
@@ -94,9 +113,11 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
             /// <param name="newSet">An empty set for a batch.</param>
             /// <param name="score">The Score values of every row of a batch.</param>
             /// <param name="batchSize">Rows per batch.</param>
+            /// <param name="cache">The scorer view's kept batches: served when kept, offered when scored.</param>
             public Row(IExceptionContext ectx, DataViewSchema schema, DataViewRowCursor input, DataViewRowCursor ahead, SequenceColumn column,
-                Func<SequenceSet> newSet, Func<SequenceSet, float[][]> score, int batchSize)
+                Func<SequenceSet> newSet, Func<SequenceSet, float[][]> score, int batchSize, OutputCache cache)
             {
+                _cache = cache;
                 _ectx = ectx;
                 Schema = schema;
                 _input = input;
@@ -144,7 +165,38 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
                 return _scores[position - _first];
             }
 
+            /// <summary>The next batch: kept by an earlier cursor of the view, or scored now (one cursor at a time) and offered.</summary>
             private float[][] NextBatch()
+            {
+                _batchNumber++;
+                if (TryServeFromCache(out float[][] kept))
+                    return kept;
+                lock (_cache.ScoringLock(_batchNumber))
+                {
+                    if (TryServeFromCache(out kept))
+                        return kept;
+                    for (; _rowsToSkip > 0 && _ahead.MoveNext(); _rowsToSkip--)
+                    {
+                    }
+                    _rowsToSkip = 0;
+                    float[][] scored = ScoreAhead();
+                    if (scored.Length > 0)
+                        _cache.Offer(_batchNumber, ScoreColumns, new Scores(scored));
+                    return scored;
+                }
+            }
+
+            private bool TryServeFromCache(out float[][] scores)
+            {
+                scores = _cache.TryGet(_batchNumber, ScoreColumns, out ScoredBatch batch) ? ((Scores)batch).Rows : null;
+                if (scores is null)
+                    return false;
+                // The look-ahead cursor stays where it is; it catches up if a later batch must be scored.
+                _rowsToSkip += scores.Length;
+                return true;
+            }
+
+            private float[][] ScoreAhead()
             {
                 SequenceSet rows = _newSet();
                 while (rows.Count < _batchSize && _ahead.MoveNext())

@@ -55,9 +55,12 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.AnomalyDetection
                 float[] scores = scored.GetColumn<float>("Score").ToArray();
                 Assert.Equal(before + (rows + batchSize - 1) / batchSize, model.Model.ForwardPasses);
 
-                // PredictedLabel is Score > 0.5 (the learned threshold), from the same pass.
+                // PredictedLabel is Score > 0.5 (the learned threshold). A second pass over the view is served from its kept
+                // scores (the output cache), a new view scores again.
                 before = model.Model.ForwardPasses;
                 var outputs = ML.Data.CreateEnumerable<Output>(scored, reuseRowObject: false).ToArray();
+                Assert.Equal(before, model.Model.ForwardPasses);
+                Assert.Equal(scores, model.Transform(test).GetColumn<float>("Score").ToArray());
                 Assert.Equal(before + (rows + batchSize - 1) / batchSize, model.Model.ForwardPasses);
                 Assert.Equal(scores, outputs.Select(o => o.Score).ToArray());
                 Assert.All(outputs, o => Assert.Equal(o.Score > 0.5f, o.PredictedLabel));
@@ -100,6 +103,20 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.AnomalyDetection
                 Assert.All(ours, o => Assert.Equal(o.Score > threshold, o.PredictedLabel));
                 Assert.Equal(ours.Count(o => o.PredictedLabel), theirs.Count(o => o.PredictedLabel));
             }
+        }
+
+        [Fact]
+        public void AMultiPassTrainerAfterTheScoreRunsTheNetworkOnce()
+        {
+            // The anomaly score as a feature of SDCA, which reads its data many times and from parallel cursors.
+            var model = _fixture.Reconstruction;
+            var scored = model.Transform(_fixture.TestView1);
+            long before = model.Model.ForwardPasses;
+            var pipeline = ML.Transforms.Concatenate("ScoreFeature", "Score")
+                .Append(ML.Transforms.Conversion.ConvertType("Target", "Label", DataKind.Boolean))
+                .Append(ML.BinaryClassification.Trainers.SdcaLogisticRegression("Target", "ScoreFeature", maximumNumberOfIterations: 20));
+            pipeline.Fit(scored);
+            Assert.Equal(before + 1, model.Model.ForwardPasses);
         }
 
         [Fact]
