@@ -116,22 +116,30 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Speed
                 }
             }
 
-            // The anomaly trainer's Score column: ML.NET's anomaly scorer calls the model one row at a time.
-            var anomalyOptions = new SequenceAnomalyOptions { FeatureColumnName = FeaturesColumn };
-            CopyTraining(TrainingOptions(shape, FeaturesColumn, epochs: 1, shape.BatchSize, seed), anomalyOptions);
-            var detector = mlContext.AnomalyDetection.Trainers.LstmAutoencoder(anomalyOptions).Fit(training);
-            try
+            // The anomaly trainer's Score column: Transform scores ScoringBatchSize rows per pass (the library's batched scorer);
+            // PredictionEngine goes through ML.NET's row-by-row scorer.
+            foreach (int batch in batches)
             {
-                IDataView scored = detector.Transform(endless);
-                results.Add(Measure("anomaly", "Transform+cursor", "LstmAutoencoder: Score", 1, seconds,
-                    () => CursorRows<float>(scored, "Score", 1, seconds)));
-                using var engine = mlContext.Model.CreatePredictionEngine<RowSource.Row, AnomalyRow>(detector, inputSchemaDefinition: RowSource.Schema(shape));
-                results.Add(Measure("anomaly", "PredictionEngine", "LstmAutoencoder: Score", 1, seconds,
-                    () => EngineRows(pool, seconds, row => engine.Predict(row).Score)));
-            }
-            finally
-            {
-                detector.Model.Dispose();
+                var anomalyOptions = new SequenceAnomalyOptions { FeatureColumnName = FeaturesColumn };
+                CopyTraining(TrainingOptions(shape, FeaturesColumn, epochs: 1, shape.BatchSize, seed), anomalyOptions);
+                anomalyOptions.ScoringBatchSize = batch;
+                var detector = mlContext.AnomalyDetection.Trainers.LstmAutoencoder(anomalyOptions).Fit(training);
+                try
+                {
+                    IDataView scored = detector.Transform(endless);
+                    results.Add(Measure("anomaly", "Transform+cursor", "LstmAutoencoder: Score", batch, seconds,
+                        () => CursorRows<float>(scored, "Score", batch, seconds)));
+                    if (batch == 1)
+                    {
+                        using var engine = mlContext.Model.CreatePredictionEngine<RowSource.Row, AnomalyRow>(detector, inputSchemaDefinition: RowSource.Schema(shape));
+                        results.Add(Measure("anomaly", "PredictionEngine", "LstmAutoencoder: Score", 1, seconds,
+                            () => EngineRows(pool, seconds, row => engine.Predict(row).Score)));
+                    }
+                }
+                finally
+                {
+                    detector.Model.Dispose();
+                }
             }
             return Finish(new SpeedChildResult { Scoring = results });
         }
