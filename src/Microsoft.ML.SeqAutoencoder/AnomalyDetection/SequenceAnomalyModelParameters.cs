@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SeqAutoencoder;
 using Microsoft.ML.SeqAutoencoder.AnomalyDetection;
@@ -26,7 +27,7 @@ namespace Microsoft.ML.SeqAutoencoder
     /// <see cref="AnomalyPredictionTransformer{TModel}"/>. The parameters hold a native (libtorch) network:
     /// dispose them when done.
     /// </remarks>
-    public sealed class SequenceAnomalyModelParameters : ModelParametersBase<float>, IValueMapper, IDisposable
+    public sealed class SequenceAnomalyModelParameters : ModelParametersBase<float>, IValueMapper, ISingleCanSaveOnnx, IDisposable
     {
         internal const string LoaderSignature = "LstmAeAnomalyExec";
         internal const string RegistrationName = "LstmAutoencoderAnomalyPredictor";
@@ -180,6 +181,14 @@ namespace Microsoft.ML.SeqAutoencoder
         /// <summary>Independent parameters with a copy of the network, for components that must own theirs.</summary>
         internal SequenceAnomalyModelParameters Clone(IHostEnvironment env)
             => new SequenceAnomalyModelParameters(env, AutoencoderModelFormat.Clone(_model), ScoringMethod, _distribution, Threshold, FeatureColumnName, InputSize);
+
+        // Visited by the ONNX exporter so that it cannot skip the model (which would leave its outputs unbound or as inputs).
+        bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+
+        bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
+            => throw new NotSupportedException($"LstmAutoencoder (SequenceAnomalyModelParameters) cannot be exported to ONNX yet (feature column '{featureColumn}', " +
+                $"output(s) {string.Join(", ", outputNames.Select(n => $"'{n}'"))}): the LSTM network of this library has no ONNX export. " +
+                "Score with the ML.NET model (mlContext.Model.Save/Load) instead.");
 
         /// <summary>Releases the native network. The parameters cannot score afterwards.</summary>
         public void Dispose() => _model.Dispose();

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SeqAutoencoder;
 using Microsoft.ML.SeqAutoencoder.MLNet;
@@ -23,7 +25,7 @@ namespace Microsoft.ML.SeqAutoencoder
     /// ML.NET's <see cref="MulticlassPredictionTransformer{TModel}"/> turns it into <c>Score</c> and <c>PredictedLabel</c>.
     /// Scoring runs one row per forward pass. The parameters hold a native (libtorch) network: dispose them when done.
     /// </remarks>
-    public sealed class SequenceClassifierModelParameters : ModelParametersBase<VBuffer<float>>, IValueMapper, IDisposable
+    public sealed class SequenceClassifierModelParameters : ModelParametersBase<VBuffer<float>>, IValueMapper, ISingleCanSaveOnnx, IDisposable
     {
         internal const string LoaderSignature = "LstmSeqClassifierExec";
         internal const string RegistrationName = "LstmSequenceClassifierPredictor";
@@ -143,6 +145,14 @@ namespace Microsoft.ML.SeqAutoencoder
 
         /// <summary>Forward passes the network has run (tests count them).</summary>
         internal long ForwardPasses => _model.ForwardPasses;
+
+        // Visited by the ONNX exporter so that it cannot skip the model (which would leave its outputs unbound or as inputs).
+        bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+
+        bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
+            => throw new NotSupportedException($"LstmSequenceClassifier (SequenceClassifierModelParameters) cannot be exported to ONNX yet (feature column '{featureColumn}', " +
+                $"output(s) {string.Join(", ", outputNames.Select(n => $"'{n}'"))}): the LSTM network of this library has no ONNX export. " +
+                "Score with the ML.NET model (mlContext.Model.Save/Load) instead.");
 
         /// <summary>Releases the native network. The parameters cannot score afterwards.</summary>
         public void Dispose() => _model.Dispose();

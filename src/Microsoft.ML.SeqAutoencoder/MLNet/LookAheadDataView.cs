@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.SeqAutoencoder.MLNet
@@ -19,8 +20,11 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
     /// budget the kept batches are dropped and every cursor streams, so memory stays bounded by one batch plus the
     /// budget, whatever the row count. Batches follow the source order, so the view cannot shuffle and makes one
     /// cursor per cursor set.
+    /// The view is an ML.NET transform over its source so that <c>mlContext.Model.ConvertToOnnx</c> visits it instead of
+    /// silently turning its columns into graph inputs; exporting it is not supported yet and fails naming the stage and
+    /// the columns. It is never saved on its own: its stage saves itself.
     /// </remarks>
-    internal sealed class LookAheadDataView : IDataView
+    internal sealed class LookAheadDataView : ITransformCanSaveOnnx
     {
         private readonly IHost _host;
         private readonly IDataView _source;
@@ -29,6 +33,7 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
         private readonly Func<bool[], ILookAheadBatch> _createBatch;
         private readonly Func<int, Func<ScoredBatch>, Func<int>, Delegate> _makeGetter;
         private readonly OutputCache _cache;
+        private readonly string _stage;
 
         /// <param name="host">The stage's host, for checks and cancellation.</param>
         /// <param name="source">The view to transform; it must be re-readable in the same order.</param>
@@ -37,9 +42,12 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
         /// <param name="createBatch">Makes the per-cursor scorer, told which added columns are active.</param>
         /// <param name="makeGetter">A getter of added column i reading the row at index() of the batch batch() returns.</param>
         /// <param name="cacheBudgetBytes">Most memory the kept batches may take; 0 keeps none.</param>
+        /// <param name="stage">The stage's name, for messages.</param>
         public LookAheadDataView(IHost host, IDataView source, int inputIndex, DataViewSchema.DetachedColumn[] added,
-            Func<bool[], ILookAheadBatch> createBatch, Func<int, Func<ScoredBatch>, Func<int>, Delegate> makeGetter, long cacheBudgetBytes)
+            Func<bool[], ILookAheadBatch> createBatch, Func<int, Func<ScoredBatch>, Func<int>, Delegate> makeGetter, long cacheBudgetBytes,
+            string stage)
         {
+            _stage = stage;
             _host = host;
             _source = source;
             _inputIndex = inputIndex;
@@ -47,6 +55,21 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
             _createBatch = createBatch;
             _makeGetter = makeGetter;
             _cache = new OutputCache(cacheBudgetBytes);
+        }
+
+        IDataView IDataTransform.Source => _source;
+
+        void ICanSaveModel.Save(ModelSaveContext ctx)
+            => throw _host.ExceptNotSupp($"A view of {_stage} is not saved on its own; save the transformer with mlContext.Model.Save.");
+
+        // Visited by the ONNX exporter so that it cannot skip the stage (which would make the added columns graph inputs).
+        bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+
+        void ISaveAsOnnx.SaveAsOnnx(OnnxContext ctx)
+        {
+            string columns = string.Join(", ", _columns.AddedColumnIndices.Select(i => $"'{Schema[i].Name}'"));
+            throw new NotSupportedException($"{_stage} cannot be exported to ONNX yet (column(s) {columns}): the LSTM " +
+                "network of this library has no ONNX export. Score with the ML.NET model (mlContext.Model.Save/Load) instead.");
         }
 
         /// <summary>The kept batches (for tests and benchmarks).</summary>

@@ -59,7 +59,7 @@ namespace Microsoft.ML.SeqAutoencoder
             SequenceBinding binding = CheckedBind(input.Schema);
             return new LookAheadDataView(Host, input, binding.InputIndex, binding.Columns,
                 active => new SequenceLookAheadBatch(Host, binding, active, ScoringBatchSize),
-                (column, batch, index) => SequenceLookAheadBatch.MakeGetter(binding, column, batch, index), OutputCacheBytes);
+                (column, batch, index) => SequenceLookAheadBatch.MakeGetter(binding, column, batch, index), OutputCacheBytes, GetType().Name);
         }
 
         /// <summary>A row-to-row mapper that scores one row at a time (used by prediction engines).</summary>

@@ -193,7 +193,7 @@ namespace Microsoft.ML.SeqAutoencoder
             int index = column.Check(_host, input.Schema);
             return new LookAheadDataView(_host, input, index, new[] { OutputColumn(OutputColumnName) },
                 _ => new WindowLookAheadBatch(_host, column, index, _scorer, _scoringBatchSize),
-                (_, batch, row) => WindowLookAheadBatch.MakeGetter(batch, row), OutputCacheBytes);
+                (_, batch, row) => WindowLookAheadBatch.MakeGetter(batch, row), OutputCacheBytes, nameof(TimeSeriesAnomalyDetector));
         }
 
         /// <summary>Not supported: the detector is stateful along the rows. Use <see cref="CreateOnlineEngine()"/>.</summary>

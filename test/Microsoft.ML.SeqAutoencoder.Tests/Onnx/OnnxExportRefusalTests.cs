@@ -1,0 +1,101 @@
+using System;
+using System.IO;
+using System.Linq;
+using Microsoft.ML.Data;
+using Xunit;
+
+namespace Microsoft.ML.SeqAutoencoder.Tests.Onnx
+{
+    /// <summary>
+    /// ONNX export of this library's stages is not supported yet; <c>ConvertToOnnx</c> must say so, naming the stage and the
+    /// columns, instead of writing a graph in which the stage's outputs are inputs or Identity nodes.
+    /// </summary>
+    public sealed class OnnxExportRefusalTests
+    {
+        private const int Steps = 12;
+
+        private sealed class Row
+        {
+            [VectorType(Steps)]
+            public float[] Features { get; set; }
+
+            public float Label { get; set; }
+
+            public float Value { get; set; }
+        }
+
+        private static (MLContext Ml, IDataView Data) Data()
+        {
+            var ml = new MLContext(seed: 1);
+            var rows = Enumerable.Range(0, 80).Select(i => new Row
+            {
+                Features = Enumerable.Range(0, Steps).Select(t => MathF.Sin(0.5f * t + i)).ToArray(),
+                Label = i % 2,
+                Value = MathF.Sin(i * 0.3f),
+            }).ToArray();
+            return (ml, ml.Data.LoadFromEnumerable(rows));
+        }
+
+        private static NotSupportedException Refused(MLContext ml, ITransformer model, IDataView data)
+        {
+            var e = Record.Exception(() => ml.Model.ConvertToOnnx(model, data, new MemoryStream()));
+            Assert.NotNull(e);
+            // The exporter may wrap it; the reason is the library's.
+            while (e is not NotSupportedException && e.InnerException is not null)
+                e = e.InnerException;
+            return Assert.IsType<NotSupportedException>(e);
+        }
+
+        [Fact]
+        public void EncodeSequencesAndAPipelineAfterItAreRefusedNamingTheStageAndColumns()
+        {
+            var (ml, data) = Data();
+            var options = new SequenceEncodingOptions { InputColumnName = nameof(Row.Features), HiddenSizes = new[] { 4 }, EncodingSize = 4, Epochs = 1, Seed = 1 };
+            using var encoder = ml.Transforms.EncodeSequences(options).Fit(data);
+            var e = Refused(ml, encoder, data);
+            Assert.Contains("SequenceEncodingTransformer", e.Message);
+            Assert.Contains("'Encoding'", e.Message);
+
+            var pipeline = ml.Transforms.EncodeSequences(options)
+                .Append(ml.Transforms.Conversion.MapValueToKey("Key", nameof(Row.Label)))
+                .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy("Key", "Encoding"));
+            var model = pipeline.Fit(data);
+            e = Refused(ml, model, data);
+            Assert.Contains("'Encoding'", e.Message);
+            ((IDisposable)model.First()).Dispose();
+        }
+
+        [Fact]
+        public void TheAnomalyTrainerTheClassifierAndTheStreamingDetectorAreRefused()
+        {
+            var (ml, data) = Data();
+            var anomaly = ml.AnomalyDetection.Trainers.LstmAutoencoder(new SequenceAnomalyOptions
+            {
+                FeatureColumnName = nameof(Row.Features), HiddenSizes = new[] { 4 }, EncodingSize = 4, Epochs = 1, Seed = 1,
+            }).Fit(data);
+            using (anomaly.Model)
+            {
+                var e = Refused(ml, anomaly, data);
+                Assert.Contains("LstmAutoencoder", e.Message);
+                Assert.Contains("'Features'", e.Message);
+            }
+
+            var keyed = ml.Transforms.Conversion.MapValueToKey("Key", nameof(Row.Label));
+            var classifier = keyed.Append(ml.MulticlassClassification.Trainers.LstmSequenceClassifier(new SequenceClassifierOptions
+            {
+                FeatureColumnName = nameof(Row.Features), LabelColumnName = "Key", HiddenSizes = new[] { 4 }, EncodingSize = 4, Epochs = 1, Seed = 1,
+            })).Fit(data);
+            using (classifier.LastTransformer.Model)
+                Assert.Contains("LstmSequenceClassifier", Refused(ml, classifier, data).Message);
+
+            using var detector = ml.Transforms.DetectAnomalyBySequenceAutoencoder(new TimeSeriesAnomalyOptions
+            {
+                InputColumnName = nameof(Row.Value), OutputColumnName = "Prediction", WindowSize = 8, Stride = 1,
+                HiddenSizes = new[] { 4 }, EncodingSize = 4, Epochs = 1, Seed = 1,
+            }).Fit(data);
+            var d = Refused(ml, detector, data);
+            Assert.Contains("TimeSeriesAnomalyDetector", d.Message);
+            Assert.Contains("'Prediction'", d.Message);
+        }
+    }
+}
