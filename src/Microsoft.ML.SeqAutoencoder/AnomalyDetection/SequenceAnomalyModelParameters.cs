@@ -186,9 +186,8 @@ namespace Microsoft.ML.SeqAutoencoder
         bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
 
         bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
-            => throw new NotSupportedException($"LstmAutoencoder (SequenceAnomalyModelParameters) cannot be exported to ONNX yet (feature column '{featureColumn}', " +
-                $"output(s) {string.Join(", ", outputNames.Select(n => $"'{n}'"))}): the LSTM network of this library has no ONNX export. " +
-                "Score with the ML.NET model (mlContext.Model.Save/Load) instead.");
+            => throw OnnxRefusal.For("LstmAutoencoder (SequenceAnomalyModelParameters)",
+                $"feature column '{featureColumn}', output(s) {string.Join(", ", outputNames.Select(n => $"'{n}'"))}");
 
         /// <summary>Releases the native network. The parameters cannot score afterwards.</summary>
         public void Dispose() => _model.Dispose();

@@ -68,8 +68,7 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
         void ISaveAsOnnx.SaveAsOnnx(OnnxContext ctx)
         {
             string columns = string.Join(", ", _columns.AddedColumnIndices.Select(i => $"'{Schema[i].Name}'"));
-            throw new NotSupportedException($"{_stage} cannot be exported to ONNX yet (column(s) {columns}): the LSTM " +
-                "network of this library has no ONNX export. Score with the ML.NET model (mlContext.Model.Save/Load) instead.");
+            throw OnnxRefusal.For(_stage, $"column(s) {columns}");
         }
 
         /// <summary>The kept batches (for tests and benchmarks).</summary>
