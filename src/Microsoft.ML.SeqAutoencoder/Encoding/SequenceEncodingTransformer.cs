@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.SeqAutoencoder.Onnx;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.SeqAutoencoder;
 using Microsoft.ML.SeqAutoencoder.MLNet;
 using Microsoft.ML.SeqAutoencoder.Persistence;
@@ -171,6 +173,46 @@ namespace Microsoft.ML.SeqAutoencoder
                 }
                 return result;
             });
+        }
+
+        /// <summary>
+        /// ONNX export: the encoding (either readout) and the code column, from the sequence column alone. The decoders'
+        /// columns (reconstruction, forecast, error) are left out with a warning naming them: a graph that must output them
+        /// fails in ML.NET's check unless they are dropped with <c>ConvertToOnnx(model, data, stream, outputColumns)</c>.
+        /// </summary>
+        private protected override bool SaveAsOnnx(OnnxContext ctx, SequenceBinding binding, DataViewSchema inputSchema)
+        {
+            if (!ctx.ContainsColumn(InputColumnName))
+            {
+                foreach (var column in binding.Columns)
+                    ctx.RemoveColumn(column.Name, false);
+                return true;
+            }
+            if (PredictionLength > 0)
+                throw OnnxRefusal.For(nameof(SequenceEncodingTransformer), $"{Mode} mode: the encoder reads all steps but the last {PredictionLength}, which the export does not cut yet");
+            EncoderWeights weights = _model.Network.Encoder.Weights();
+            var hidden = EncoderOnnxWriter.WriteLstm(ctx, weights, ctx.GetVariableName(InputColumnName));
+            int knownSteps = inputSchema[InputColumnName].Type is VectorDataViewType { IsKnownSize: true } vector ? vector.Size / FeaturesPerStep : 0;
+            string encoding = ctx.AddIntermediateVariable(binding.Columns[0].Type, OutputColumnName);
+            if (Readout == SequenceEncodingReadout.Code)
+                EncoderOnnxWriter.WriteCode(ctx, weights, hidden, encoding);
+            else
+                EncoderOnnxWriter.WriteSegmentMeans(ctx, hidden, ReadoutSegments, knownSteps, encoding);
+            for (int i = 1; i < binding.Columns.Length; i++)
+            {
+                var column = binding.Columns[i];
+                if (column.Name == _codeColumnName)
+                    EncoderOnnxWriter.WriteCode(ctx, weights, hidden, ctx.AddIntermediateVariable(column.Type, column.Name));
+                else
+                {
+                    // ML.NET's exporter then fails if the graph must output it, without naming it: the log does.
+                    using var ch = Host.Start("ONNX export");
+                    ch.Warning($"ONNX export: column '{column.Name}' of {nameof(SequenceEncodingTransformer)} (a decoder output) is not exported; " +
+                        "pass the columns to export to ConvertToOnnx(model, data, stream, outputColumns).");
+                    ctx.RemoveColumn(column.Name, false);
+                }
+            }
+            return true;
         }
 
         private static int Add(List<SequenceOutput> outputs, SequenceOutput output)

@@ -21,8 +21,8 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
     /// budget, whatever the row count. Batches follow the source order, so the view cannot shuffle and makes one
     /// cursor per cursor set.
     /// The view is an ML.NET transform over its source so that <c>mlContext.Model.ConvertToOnnx</c> visits it instead of
-    /// silently turning its columns into graph inputs; exporting it is not supported yet and fails naming the stage and
-    /// the columns. It is never saved on its own: its stage saves itself.
+    /// silently turning its columns into graph inputs: the stage writes its graph, or the export fails naming the stage
+    /// and the columns. It is never saved on its own: its stage saves itself.
     /// </remarks>
     internal sealed class LookAheadDataView : ITransformCanSaveOnnx
     {
@@ -34,6 +34,7 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
         private readonly Func<int, Func<ScoredBatch>, Func<int>, Delegate> _makeGetter;
         private readonly OutputCache _cache;
         private readonly string _stage;
+        private readonly Func<OnnxContext, bool> _saveAsOnnx;
 
         /// <param name="host">The stage's host, for checks and cancellation.</param>
         /// <param name="source">The view to transform; it must be re-readable in the same order.</param>
@@ -43,11 +44,14 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
         /// <param name="makeGetter">A getter of added column i reading the row at index() of the batch batch() returns.</param>
         /// <param name="cacheBudgetBytes">Most memory the kept batches may take; 0 keeps none.</param>
         /// <param name="stage">The stage's name, for messages.</param>
+        /// <param name="saveAsOnnx">Writes the stage into an ONNX export and returns true, or returns false when it cannot
+        /// (then the export fails naming the stage); null for a stage without ONNX export.</param>
         public LookAheadDataView(IHost host, IDataView source, int inputIndex, DataViewSchema.DetachedColumn[] added,
             Func<bool[], ILookAheadBatch> createBatch, Func<int, Func<ScoredBatch>, Func<int>, Delegate> makeGetter, long cacheBudgetBytes,
-            string stage)
+            string stage, Func<OnnxContext, bool> saveAsOnnx = null)
         {
             _stage = stage;
+            _saveAsOnnx = saveAsOnnx;
             _host = host;
             _source = source;
             _inputIndex = inputIndex;
@@ -62,11 +66,14 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
         void ICanSaveModel.Save(ModelSaveContext ctx)
             => throw _host.ExceptNotSupp($"A view of {_stage} is not saved on its own; save the transformer with mlContext.Model.Save.");
 
-        // Visited by the ONNX exporter so that it cannot skip the stage (which would make the added columns graph inputs).
+        // Visited by the ONNX exporter so that it cannot skip the stage (which would make the added columns graph inputs):
+        // the stage writes itself, or the export fails naming it.
         bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
 
         void ISaveAsOnnx.SaveAsOnnx(OnnxContext ctx)
         {
+            if (_saveAsOnnx?.Invoke(ctx) == true)
+                return;
             string columns = string.Join(", ", _columns.AddedColumnIndices.Select(i => $"'{Schema[i].Name}'"));
             throw OnnxRefusal.For(_stage, $"column(s) {columns}");
         }

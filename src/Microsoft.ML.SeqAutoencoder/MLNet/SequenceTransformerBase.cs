@@ -1,5 +1,6 @@
 using System;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SeqAutoencoder.MLNet;
 
@@ -59,8 +60,15 @@ namespace Microsoft.ML.SeqAutoencoder
             SequenceBinding binding = CheckedBind(input.Schema);
             return new LookAheadDataView(Host, input, binding.InputIndex, binding.Columns,
                 active => new SequenceLookAheadBatch(Host, binding, active, ScoringBatchSize),
-                (column, batch, index) => SequenceLookAheadBatch.MakeGetter(binding, column, batch, index), OutputCacheBytes, GetType().Name);
+                (column, batch, index) => SequenceLookAheadBatch.MakeGetter(binding, column, batch, index), OutputCacheBytes, GetType().Name,
+                ctx => SaveAsOnnx(ctx, binding, input.Schema));
         }
+
+        /// <summary>
+        /// Writes the stage into an ONNX export (<c>mlContext.Model.ConvertToOnnx</c>) and returns true, or returns false
+        /// when the stage has no ONNX export (the export then fails naming it).
+        /// </summary>
+        private protected virtual bool SaveAsOnnx(OnnxContext ctx, SequenceBinding binding, DataViewSchema inputSchema) => false;
 
         /// <summary>A row-to-row mapper that scores one row at a time (used by prediction engines).</summary>
         public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)

@@ -60,5 +60,8 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
             }
             base.Dispose(disposing);
         }
+
+        /// <summary>The centers and scales as plain arrays (for export): x → (x − center) / scale.</summary>
+        internal (float[] Center, float[] Scale) Values() => (mean.data<float>().ToArray(), std.data<float>().ToArray());
     }
 }

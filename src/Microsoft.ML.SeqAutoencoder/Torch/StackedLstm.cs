@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -32,6 +33,9 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
             OutputSize = size;
             RegisterComponents();
         }
+
+        /// <summary>The layers, first to last (for export).</summary>
+        internal IReadOnlyList<LSTM> Layers => layers.ToList();
 
         /// <summary>Size of each output step.</summary>
         public int OutputSize { get; }

@@ -24,6 +24,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Layout
             ["Training"] = new[] { "Torch", "Native" },
             ["Persistence"] = new[] { "Torch" },
             ["MLNet"] = new[] { "Torch" },
+            ["Onnx"] = new[] { "Torch" },
             [""] = new[] { "Torch", "Training" },
         };
 

@@ -1,0 +1,177 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Xunit;
+
+namespace Microsoft.ML.SeqAutoencoder.Tests.Onnx
+{
+    /// <summary>
+    /// <c>ConvertToOnnx</c> exports <c>EncodeSequences</c>' encoding (segment means or code) and code columns; ONNX Runtime
+    /// gives what <c>Transform</c> gives, for fixed- and variable-size columns and with an ML.NET trainer after the encoder.
+    /// </summary>
+    public sealed class EncoderOnnxExportTests
+    {
+        private const int Steps = 12;
+        private const int FeatureCount = 2;
+        private const float Tolerance = 1e-5f;
+
+        private sealed class Row
+        {
+            [VectorType(Steps * FeatureCount)]
+            public float[] Features { get; set; }
+
+            public float Label { get; set; }
+        }
+
+        private sealed class SequenceOnly
+        {
+            [VectorType(Steps * FeatureCount)]
+            public float[] Features { get; set; }
+        }
+
+        private sealed class VariableRow
+        {
+            public float[] Features { get; set; }
+        }
+
+        private static float[] Sequence(int i, int steps)
+            => Enumerable.Range(0, steps * FeatureCount).Select(v => 3f * MathF.Sin(0.4f * (v / FeatureCount) + i + v % FeatureCount) + 1f).ToArray();
+
+        private static Row[] Rows(int count) => Enumerable.Range(0, count).Select(i => new Row { Features = Sequence(i, Steps), Label = i % 2 }).ToArray();
+
+        private static SequenceEncodingOptions Options(SequenceEncodingReadout readout) => new SequenceEncodingOptions
+        {
+            InputColumnName = nameof(Row.Features),
+            FeaturesPerStep = FeatureCount,
+            HiddenSizes = new[] { 6, 5 },
+            EncodingSize = 4,
+            Epochs = 2,
+            Readout = readout,
+            ReadoutSegments = 5,
+            Seed = 1,
+        };
+
+        /// <summary>Runs the exported model on <paramref name="rows"/> (one ONNX batch) and returns output <paramref name="name"/> per row.</summary>
+        private static float[][] Run(byte[] model, float[][] rows, string name)
+        {
+            using var session = new InferenceSession(model);
+            Assert.Equal(new[] { nameof(Row.Features) }, session.InputMetadata.Keys.ToArray());
+            var input = new DenseTensor<float>(rows.SelectMany(r => r).ToArray(), new[] { rows.Length, rows[0].Length });
+            using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor(nameof(Row.Features), input) }, new[] { name });
+            var output = results.First().AsTensor<float>();
+            int width = (int)(output.Length / rows.Length);
+            float[] values = output.ToArray();
+            return Enumerable.Range(0, rows.Length).Select(r => values.AsSpan(r * width, width).ToArray()).ToArray();
+        }
+
+        private static void AssertClose(float[][] expected, float[][] actual)
+        {
+            Assert.Equal(expected.Length, actual.Length);
+            for (int r = 0; r < expected.Length; r++)
+            {
+                Assert.Equal(expected[r].Length, actual[r].Length);
+                for (int i = 0; i < expected[r].Length; i++)
+                    Assert.True(Math.Abs(expected[r][i] - actual[r][i]) <= Tolerance, $"row {r}, value {i}: {expected[r][i]} vs {actual[r][i]}");
+            }
+        }
+
+        private static byte[] Export(MLContext ml, ITransformer model, IDataView schemaOnly, params string[] outputColumns)
+        {
+            var stream = new MemoryStream();
+            if (outputColumns.Length == 0)
+                ml.Model.ConvertToOnnx(model, schemaOnly, stream);
+            else
+                ml.Model.ConvertToOnnx(model, schemaOnly, stream, outputColumns);
+            return stream.ToArray();
+        }
+
+        [Theory]
+        [InlineData(SequenceEncodingReadout.SegmentMeans)]
+        [InlineData(SequenceEncodingReadout.Code)]
+        public void TheEncodingAndTheCodeMatchTransform(SequenceEncodingReadout readout)
+        {
+            var ml = new MLContext(seed: 1);
+            var data = ml.Data.LoadFromEnumerable(Rows(40));
+            var options = Options(readout);
+            options.CodeColumnName = readout == SequenceEncodingReadout.SegmentMeans ? "Code" : null;
+            using var encoder = ml.Transforms.EncodeSequences(options).Fit(data);
+            var schemaOnly = ml.Data.LoadFromEnumerable(Array.Empty<SequenceOnly>());
+            byte[] model = Export(ml, encoder, schemaOnly);
+
+            var scored = encoder.Transform(data);
+            float[][] rows = data.GetColumn<float[]>(nameof(Row.Features)).ToArray();
+            AssertClose(scored.GetColumn<float[]>("Encoding").ToArray(), Run(model, rows, "Encoding.output"));
+            if (options.CodeColumnName != null)
+                AssertClose(scored.GetColumn<float[]>("Code").ToArray(), Run(model, rows, "Code.output"));
+        }
+
+        [Fact]
+        public void AVariableSizeColumnExportsWithTheSegmentsComputedFromEachBatchLength()
+        {
+            var ml = new MLContext(seed: 1);
+            var train = Enumerable.Range(0, 40).Select(i => new VariableRow { Features = Sequence(i, 5 + i % 9) }).ToArray();
+            var data = ml.Data.LoadFromEnumerable(train);
+            var options = Options(SequenceEncodingReadout.SegmentMeans);
+            options.CodeColumnName = "Code";
+            using var encoder = ml.Transforms.EncodeSequences(options).Fit(data);
+            byte[] model = Export(ml, encoder, ml.Data.LoadFromEnumerable(Array.Empty<VariableRow>()));
+
+            // ONNX Runtime takes one length per batch: 3 steps (fewer than the 5 segments), 7 and 13.
+            foreach (int steps in new[] { 3, 7, 13 })
+            {
+                var rows = Enumerable.Range(100, 4).Select(i => new VariableRow { Features = Sequence(i, steps) }).ToArray();
+                var scored = encoder.Transform(ml.Data.LoadFromEnumerable(rows));
+                float[][] inputs = rows.Select(r => r.Features).ToArray();
+                AssertClose(scored.GetColumn<float[]>("Encoding").ToArray(), Run(model, inputs, "Encoding.output"));
+                AssertClose(scored.GetColumn<float[]>("Code").ToArray(), Run(model, inputs, "Code.output"));
+            }
+        }
+
+        [Fact]
+        public void AnEncoderThenAnMLNetTrainerExportsEndToEnd()
+        {
+            var ml = new MLContext(seed: 1);
+            var data = ml.Data.LoadFromEnumerable(Rows(60));
+            var pipeline = ml.Transforms.EncodeSequences(Options(SequenceEncodingReadout.SegmentMeans))
+                .Append(ml.Transforms.NormalizeMeanVariance("Encoding"))
+                .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(nameof(Row.Label) + "Bool", "Encoding"));
+            var labeled = ml.Transforms.Conversion.ConvertType(nameof(Row.Label) + "Bool", nameof(Row.Label), DataKind.Boolean).Fit(data).Transform(data);
+            var model = pipeline.Fit(labeled);
+            using var encoder = (IDisposable)model.First();
+            byte[] onnx = Export(ml, model, ml.Data.LoadFromEnumerable(Array.Empty<SequenceOnly>()));
+            float[][] rows = data.GetColumn<float[]>(nameof(Row.Features)).ToArray();
+            float[][] expected = model.Transform(labeled).GetColumn<float>("Score").Select(s => new[] { s }).ToArray();
+            AssertClose(expected, Run(onnx, rows, "Score.output"));
+        }
+
+        [Fact]
+        public void DecoderColumnsAreLeftOutAndNamedWhenTheGraphMustOutputThem()
+        {
+            var ml = new MLContext(seed: 1);
+            var log = new List<string>();
+            ml.Log += (_, e) =>
+            {
+                lock (log)
+                    log.Add(e.Message);
+            };
+            var data = ml.Data.LoadFromEnumerable(Rows(30));
+            var options = Options(SequenceEncodingReadout.SegmentMeans);
+            options.ReconstructionColumnName = "Reconstruction";
+            using var encoder = ml.Transforms.EncodeSequences(options).Fit(data);
+            var schemaOnly = ml.Data.LoadFromEnumerable(Array.Empty<SequenceOnly>());
+            var e = Record.Exception(() => Export(ml, encoder, schemaOnly));
+            Assert.NotNull(e);
+            Assert.Contains("can not be fully converted", e.Message);
+            lock (log)
+                Assert.Contains(log, m => m.Contains("column 'Reconstruction'") && m.Contains("not exported"));
+            // Asking for the encoding only exports it.
+            byte[] model = Export(ml, encoder, schemaOnly, "Encoding");
+            float[][] rows = data.GetColumn<float[]>(nameof(Row.Features)).ToArray();
+            AssertClose(encoder.Transform(data).GetColumn<float[]>("Encoding").ToArray(), Run(model, rows, "Encoding.output"));
+        }
+    }
+}
