@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SeqAutoencoder.MLNet;
 using Microsoft.ML.SeqAutoencoder.Torch;
@@ -67,6 +68,24 @@ namespace Microsoft.ML.SeqAutoencoder.AnomalyDetection
 
         private protected override float[][] Score(SequenceSet rows)
             => _model.RawScores(rows).Select(raw => new[] { _model.Normalize(raw) }).ToArray();
+
+        /// <summary>ONNX export: Score from the model, PredictedLabel = Score &gt; this scorer's threshold.</summary>
+        protected override void SaveAsOnnxCore(OnnxContext ctx)
+        {
+            string feature = Bindings.RowMapper.InputRoleMappedSchema.Feature.Value.Name;
+            string[] columns = Enumerable.Range(0, Bindings.InfoCount).Select(i => Bindings.GetColumnName(Bindings.MapIinfoToCol(i))).ToArray();
+            if (!ctx.ContainsColumn(feature))
+            {
+                foreach (string column in columns)
+                    ctx.RemoveColumn(column, false);
+                return;
+            }
+            // Bindings: PredictedLabel, then Score.
+            string score = ctx.AddIntermediateVariable(NumberDataViewType.Single, columns[1]);
+            _model.WriteOnnx(ctx, ctx.GetVariableName(feature), score);
+            string label = ctx.AddIntermediateVariable(BooleanDataViewType.Instance, columns[0]);
+            ctx.CreateNode("Greater", new[] { score, ctx.AddInitializer(_threshold, "ScoreThreshold") }, new[] { label }, ctx.GetNodeName("Greater"), "");
+        }
 
         protected override Delegate GetPredictedLabelGetter(DataViewRow output, out Delegate scoreGetter)
         {

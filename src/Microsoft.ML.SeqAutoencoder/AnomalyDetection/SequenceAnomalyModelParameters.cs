@@ -8,6 +8,7 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.SeqAutoencoder;
 using Microsoft.ML.SeqAutoencoder.AnomalyDetection;
 using Microsoft.ML.SeqAutoencoder.MLNet;
+using Microsoft.ML.SeqAutoencoder.Onnx;
 using Microsoft.ML.SeqAutoencoder.Persistence;
 using Microsoft.ML.SeqAutoencoder.Torch;
 using Microsoft.ML.Trainers;
@@ -185,9 +186,30 @@ namespace Microsoft.ML.SeqAutoencoder
         // Visited by the ONNX exporter so that it cannot skip the model (which would leave its outputs unbound or as inputs).
         bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
 
+        // Reached through ML.NET's own binary scorer (a model loaded from a file, or ML.NET's ChangeModelThreshold), which
+        // does not tell the threshold of PredictedLabel: refused rather than exported with a guessed threshold.
         bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
-            => throw OnnxRefusal.For("LstmAutoencoder (SequenceAnomalyModelParameters)",
-                $"feature column '{featureColumn}', output(s) {string.Join(", ", outputNames.Select(n => $"'{n}'"))}");
+            => throw OnnxRefusal.For("LstmAutoencoder (SequenceAnomalyModelParameters) scored by ML.NET's scorer",
+                $"output(s) {string.Join(", ", outputNames.Select(n => $"'{n}'"))}: a loaded model or one changed with ChangeModelThreshold " +
+                "does not carry PredictedLabel's threshold into the export; set it with ChangeSequenceAnomalyThreshold, whose model exports");
+
+        /// <summary>
+        /// Writes Score ([N, 1]) for the sequence variable <paramref name="input"/> into an ONNX export; refuses the
+        /// architectures it cannot write yet (forecasting modes, a conditioned decoder).
+        /// </summary>
+        internal void WriteOnnx(OnnxContext ctx, string input, string score)
+        {
+            var architecture = _model.Architecture;
+            if (architecture.Mode != SequenceAutoencoderMode.Reconstruction || architecture.ConditionalDecoder)
+            {
+                throw OnnxRefusal.For("LstmAutoencoder (SequenceAnomalyModelParameters)",
+                    $"{architecture.Mode} mode{(architecture.ConditionalDecoder ? " with a conditioned decoder" : "")}: only the unconditioned reconstruction decoder exports yet");
+            }
+            var network = _model.Network;
+            var (layers, outputWeight, outputBias) = network.ReconstructionDecoder.Weights();
+            AnomalyOnnxWriter.WriteScore(ctx, network.Encoder.Weights(), layers, outputWeight, outputBias, architecture.ReverseReconstruction,
+                _distribution?.Mean.Select(v => (float)v).ToArray(), _distribution?.Precision.Select(v => (float)v).ToArray(), Threshold, input, score);
+        }
 
         /// <summary>Releases the native network. The parameters cannot score afterwards.</summary>
         public void Dispose() => _model.Dispose();

@@ -7,6 +7,7 @@ using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SeqAutoencoder;
 using Microsoft.ML.SeqAutoencoder.MLNet;
+using Microsoft.ML.SeqAutoencoder.Onnx;
 using Microsoft.ML.SeqAutoencoder.Persistence;
 using Microsoft.ML.SeqAutoencoder.Torch;
 using Microsoft.ML.Trainers;
@@ -149,9 +150,34 @@ namespace Microsoft.ML.SeqAutoencoder
         // Visited by the ONNX exporter so that it cannot skip the model (which would leave its outputs unbound or as inputs).
         bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
 
+        /// <summary>
+        /// ONNX export (through ML.NET's multiclass scorer): the encoder's code, the head, Score = softmax of the logits and
+        /// PredictedLabel = 1 + the index of the largest, as a key. <paramref name="outputNames"/> are the PredictedLabel
+        /// and Score variables; <paramref name="featureColumn"/> is the sequence column's variable.
+        /// </summary>
         bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
-            => throw OnnxRefusal.For("LstmSequenceClassifier (SequenceClassifierModelParameters)",
-                $"feature column '{featureColumn}', output(s) {string.Join(", ", outputNames.Select(n => $"'{n}'"))}");
+        {
+            Host.Check(outputNames.Length == 2, "Expected the PredictedLabel and Score outputs.");
+            var network = _model.Network;
+            EncoderWeights weights = network.Encoder.Weights();
+            var hidden = EncoderOnnxWriter.WriteLstm(ctx, weights, featureColumn);
+            string code = ctx.AddIntermediateVariable(null, "Code", true);
+            EncoderOnnxWriter.WriteCode(ctx, weights, hidden, code);
+            var (headWeight, headBias) = network.HeadWeights();
+            string logits = ctx.AddIntermediateVariable(null, "Logits", true);
+            EncoderOnnxWriter.WriteLinear(ctx, code, headWeight, headBias, ClassCount, weights.EncodingSize, "Head", logits);
+            var softmax = ctx.CreateNode("Softmax", new[] { logits }, new[] { outputNames[1] }, ctx.GetNodeName("Softmax"), "");
+            softmax.AddAttribute("axis", 1);
+            string index = EncoderOnnxWriter.Node(ctx, "ArgMax", new[] { outputNames[1] }, "ClassIndex", n =>
+            {
+                n.AddAttribute("axis", 1);
+                n.AddAttribute("keepdims", 0);
+            });
+            string key = EncoderOnnxWriter.Node(ctx, "Add", new[] { index, ctx.AddInitializer(1L, "KeyOffset") }, "ClassKey");
+            var cast = ctx.CreateNode("Cast", new[] { key }, new[] { outputNames[0] }, ctx.GetNodeName("Cast"), "");
+            cast.AddAttribute("to", 12); // uint32, ML.NET's key type
+            return true;
+        }
 
         /// <summary>Releases the native network. The parameters cannot score afterwards.</summary>
         public void Dispose() => _model.Dispose();

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.SeqAutoencoder.Torch;
@@ -26,28 +27,46 @@ namespace Microsoft.ML.SeqAutoencoder.Onnx
 
         /// <summary>Writes the scaling and the LSTM layers reading <paramref name="input"/> ([N, T·F]); returns the last layer's outputs.</summary>
         public static Hidden WriteLstm(OnnxContext ctx, EncoderWeights weights, string input)
+            => WriteLayers(ctx, weights.Layers, WriteScaledSteps(ctx, weights, input), "Lstm");
+
+        /// <summary>The sequence column [N, T·F] as scaled, time-major steps [T, N, F].</summary>
+        public static string WriteScaledSteps(OnnxContext ctx, EncoderWeights weights, string input)
         {
             int f = weights.FeaturesPerStep;
             string steps = Node(ctx, "Reshape", new[] { input, ctx.AddInitializer(new long[] { 0, -1, f }, new long[] { 3 }, "SeqShape") }, "Steps");
             string centered = Node(ctx, "Sub", new[] { steps, ctx.AddInitializer(weights.Center, new long[] { f }, "Center") }, "Centered");
             string scaled = Node(ctx, "Div", new[] { centered, ctx.AddInitializer(weights.Scale, new long[] { f }, "Scale") }, "Scaled");
-            string x = Node(ctx, "Transpose", new[] { scaled }, "TimeMajor", n => n.AddAttribute("perm", new long[] { 1, 0, 2 }));
-            string y = null, yh = null;
-            for (int l = 0; l < weights.Layers.Count; l++)
+            return Node(ctx, "Transpose", new[] { scaled }, "TimeMajor", n => n.AddAttribute("perm", new long[] { 1, 0, 2 }));
+        }
+
+        /// <summary>LSTM layers over time-major <paramref name="x"/> [T, N, In]; returns the last layer's outputs.</summary>
+        public static Hidden WriteLayers(OnnxContext ctx, IReadOnlyList<LstmLayerWeights> layers, string x, string prefix)
+        {
+            string yh = null;
+            for (int l = 0; l < layers.Count; l++)
             {
-                LstmLayerWeights layer = weights.Layers[l];
+                LstmLayerWeights layer = layers[l];
                 int h = layer.HiddenSize;
-                string w = ctx.AddInitializer(Reorder(layer.WeightIh, h, layer.InputSize), new long[] { 1, 4 * h, layer.InputSize }, $"LstmW{l}");
-                string r = ctx.AddInitializer(Reorder(layer.WeightHh, h, h), new long[] { 1, 4 * h, h }, $"LstmR{l}");
-                string b = ctx.AddInitializer(Reorder(layer.BiasIh, h, 1).Concat(Reorder(layer.BiasHh, h, 1)).ToArray(), new long[] { 1, 8 * h }, $"LstmB{l}");
-                y = ctx.AddIntermediateVariable(null, $"LstmY{l}", true);
-                yh = ctx.AddIntermediateVariable(null, $"LstmYh{l}", true);
+                string w = ctx.AddInitializer(Reorder(layer.WeightIh, h, layer.InputSize), new long[] { 1, 4 * h, layer.InputSize }, $"{prefix}W{l}");
+                string r = ctx.AddInitializer(Reorder(layer.WeightHh, h, h), new long[] { 1, 4 * h, h }, $"{prefix}R{l}");
+                string b = ctx.AddInitializer(Reorder(layer.BiasIh, h, 1).Concat(Reorder(layer.BiasHh, h, 1)).ToArray(), new long[] { 1, 8 * h }, $"{prefix}B{l}");
+                string y = ctx.AddIntermediateVariable(null, $"{prefix}Y{l}", true);
+                yh = ctx.AddIntermediateVariable(null, $"{prefix}Yh{l}", true);
                 var lstm = ctx.CreateNode("LSTM", new[] { x, w, r, b }, new[] { y, yh }, ctx.GetNodeName("LSTM"), Domain);
                 lstm.AddAttribute("hidden_size", h);
                 // Y [T, 1, N, H] → [T, N, H], the next layer's input.
-                x = Node(ctx, "Squeeze", new[] { y }, $"LstmSteps{l}", n => n.AddAttribute("axes", new long[] { 1 }));
+                x = Node(ctx, "Squeeze", new[] { y }, $"{prefix}Steps{l}", n => n.AddAttribute("axes", new long[] { 1 }));
             }
-            return new Hidden(x, yh, weights.Layers[^1].HiddenSize);
+            return new Hidden(x, yh, layers[^1].HiddenSize);
+        }
+
+        /// <summary>y = x·Wᵀ + b for x [N, columns], W [rows, columns] row-major, b [rows], into <paramref name="output"/>.</summary>
+        public static void WriteLinear(OnnxContext ctx, string x, float[] weight, float[] bias, int rows, int columns, string name, string output)
+        {
+            string w = ctx.AddInitializer(weight, new long[] { rows, columns }, name + "W");
+            string b = ctx.AddInitializer(bias, new long[] { rows }, name + "B");
+            var gemm = ctx.CreateNode("Gemm", new[] { x, w, b }, new[] { output }, ctx.GetNodeName("Gemm"), Domain);
+            gemm.AddAttribute("transB", 1);
         }
 
         /// <summary>The code [N, EncodingSize] into <paramref name="output"/>.</summary>
@@ -58,10 +77,7 @@ namespace Microsoft.ML.SeqAutoencoder.Onnx
             squeeze.AddAttribute("axes", new long[] { 0 });
             if (weights.ProjectionWeight is null)
                 return;
-            string w = ctx.AddInitializer(weights.ProjectionWeight, new long[] { weights.EncodingSize, hidden.Size }, "ProjectionW");
-            string b = ctx.AddInitializer(weights.ProjectionBias, new long[] { weights.EncodingSize }, "ProjectionB");
-            var gemm = ctx.CreateNode("Gemm", new[] { last, w, b }, new[] { output }, ctx.GetNodeName("Gemm"), Domain);
-            gemm.AddAttribute("transB", 1);
+            WriteLinear(ctx, last, weights.ProjectionWeight, weights.ProjectionBias, weights.EncodingSize, hidden.Size, "Projection", output);
         }
 
         /// <summary>
@@ -128,7 +144,8 @@ namespace Microsoft.ML.SeqAutoencoder.Onnx
             return onnx;
         }
 
-        private static string Node(OnnxContext ctx, string op, string[] inputs, string name, Action<OnnxNode> attributes = null)
+        /// <summary>A node of <paramref name="op"/> writing a new variable named after <paramref name="name"/>; returns the variable.</summary>
+        public static string Node(OnnxContext ctx, string op, string[] inputs, string name, Action<OnnxNode> attributes = null)
         {
             string output = ctx.AddIntermediateVariable(null, name, true);
             var node = ctx.CreateNode(op, inputs, new[] { output }, ctx.GetNodeName(op), Domain);

@@ -48,6 +48,9 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         /// <summary>The encoder, whose standardization is fitted before training.</summary>
         public SequenceEncoder Encoder => _encoder;
 
+        /// <summary>The reconstruction decoder, or null in Prediction mode (for export).</summary>
+        internal SequenceDecoder ReconstructionDecoder => reconstruction;
+
         /// <summary>
         /// Training loss on one batch: mean squared error on standardized values of each decoder (padding
         /// masked out), summed over decoders. Conditioned decoders are teacher-forced; while training, each

@@ -42,6 +42,10 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         /// <summary>The encoder, whose standardization is fitted (or copied) before training.</summary>
         public SequenceEncoder Encoder => _encoder;
 
+        /// <summary>The head's weight (K × EncodingSize, row-major) and bias (K), for export.</summary>
+        internal (float[] Weight, float[] Bias) HeadWeights()
+            => (head.weight.detach().contiguous().data<float>().ToArray(), head.bias.detach().contiguous().data<float>().ToArray());
+
         /// <summary>The head's parameters.</summary>
         public IEnumerable<Parameter> HeadParameters() => head.parameters();
 

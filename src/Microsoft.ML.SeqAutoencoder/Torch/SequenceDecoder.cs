@@ -65,6 +65,10 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
             return cat(outputs, 1);
         }
 
+        /// <summary>The LSTM layers and the output layer's weight (F × H, row-major) and bias (F), for export.</summary>
+        internal (IReadOnlyList<LstmLayerWeights> Layers, float[] OutputWeight, float[] OutputBias) Weights()
+            => (lstm.Weights(), output.weight.detach().contiguous().data<float>().ToArray(), output.bias.detach().contiguous().data<float>().ToArray());
+
         protected override void Dispose(bool disposing)
         {
             if (disposing)

@@ -68,16 +68,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         internal EncoderWeights Weights()
         {
             var (center, scale) = Standardizer.Values();
-            var layers = new List<LstmLayerWeights>();
-            int input = Shape.FeaturesPerStep;
-            foreach (LSTM layer in _lstm.Layers)
-            {
-                var named = layer.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().contiguous().data<float>().ToArray());
-                int hidden = named["bias_hh_l0"].Length / 4;
-                layers.Add(new LstmLayerWeights(input, hidden, named["weight_ih_l0"], named["weight_hh_l0"], named["bias_ih_l0"], named["bias_hh_l0"]));
-                input = hidden;
-            }
-            return new EncoderWeights(Shape.FeaturesPerStep, center, scale, layers,
+            return new EncoderWeights(Shape.FeaturesPerStep, center, scale, _lstm.Weights(),
                 _projection?.weight.detach().contiguous().data<float>().ToArray(), _projection?.bias.detach().contiguous().data<float>().ToArray(),
                 Shape.EncodingSize);
         }

@@ -34,8 +34,19 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
             RegisterComponents();
         }
 
-        /// <summary>The layers, first to last (for export).</summary>
-        internal IReadOnlyList<LSTM> Layers => layers.ToList();
+        /// <summary>Every layer's weights in PyTorch's layout, first to last (for export).</summary>
+        internal IReadOnlyList<LstmLayerWeights> Weights()
+        {
+            var result = new List<LstmLayerWeights>();
+            foreach (LSTM layer in layers)
+            {
+                var named = layer.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().contiguous().data<float>().ToArray());
+                int hidden = named["bias_hh_l0"].Length / 4;
+                result.Add(new LstmLayerWeights(named["weight_ih_l0"].Length / (4 * hidden), hidden,
+                    named["weight_ih_l0"], named["weight_hh_l0"], named["bias_ih_l0"], named["bias_hh_l0"]));
+            }
+            return result;
+        }
 
         /// <summary>Size of each output step.</summary>
         public int OutputSize { get; }

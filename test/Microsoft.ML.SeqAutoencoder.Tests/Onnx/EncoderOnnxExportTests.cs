@@ -149,6 +149,67 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Onnx
         }
 
         [Fact]
+        public void TheSequenceClassifierExportsItsScoreAndPredictedLabel()
+        {
+            var ml = new MLContext(seed: 1);
+            var rows = Enumerable.Range(0, 60).Select(i => new Row { Features = Sequence(i, Steps), Label = i % 3 }).ToArray();
+            var data = ml.Data.LoadFromEnumerable(rows);
+            var model = ml.Transforms.Conversion.MapValueToKey("Key", nameof(Row.Label))
+                .Append(ml.MulticlassClassification.Trainers.LstmSequenceClassifier(new SequenceClassifierOptions
+                {
+                    FeatureColumnName = nameof(Row.Features), LabelColumnName = "Key", FeaturesPerStep = FeatureCount,
+                    HiddenSizes = new[] { 6 }, EncodingSize = 4, Epochs = 3, Seed = 1,
+                })).Fit(data);
+            using var parameters = model.LastTransformer.Model;
+            byte[] onnx = Export(ml, model.LastTransformer, ml.Data.LoadFromEnumerable(Array.Empty<SequenceOnly>()), "Score", "PredictedLabel");
+            var scored = model.Transform(data);
+            float[][] inputs = rows.Select(r => r.Features).ToArray();
+            AssertClose(scored.GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().ToArray()).ToArray(), Run(onnx, inputs, "Score.output"));
+
+            using var session = new InferenceSession(onnx);
+            var input = new DenseTensor<float>(inputs.SelectMany(r => r).ToArray(), new[] { inputs.Length, inputs[0].Length });
+            using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor(nameof(Row.Features), input) }, new[] { "PredictedLabel.output" });
+            uint[] predicted = results.First().AsTensor<uint>().ToArray();
+            Assert.Equal(scored.GetColumn<uint>("PredictedLabel").ToArray(), predicted);
+        }
+
+        [Theory]
+        [InlineData(SequenceAnomalyScoringMethod.ReconstructionError, true)]
+        [InlineData(SequenceAnomalyScoringMethod.Mahalanobis, false)]
+        public void TheAnomalyTrainerExportsScoreAndPredictedLabelAtItsThreshold(SequenceAnomalyScoringMethod method, bool reversed)
+        {
+            var ml = new MLContext(seed: 1);
+            var data = ml.Data.LoadFromEnumerable(Rows(80));
+            var model = ml.AnomalyDetection.Trainers.LstmAutoencoder(new SequenceAnomalyOptions
+            {
+                FeatureColumnName = nameof(Row.Features), FeaturesPerStep = FeatureCount, HiddenSizes = new[] { 6 }, EncodingSize = 4,
+                Epochs = 3, ScoringMethod = method, ReverseReconstruction = reversed, Seed = 1,
+            }).Fit(data);
+            using var parameters = model.Model;
+            // Test rows: the training ones and distorted ones, so that both labels occur.
+            var test = Rows(80).Select((r, i) => new Row { Features = i % 2 == 0 ? r.Features : r.Features.Select(v => -2 * v).ToArray(), Label = i % 2 }).ToArray();
+            float[][] inputs = test.Select(r => r.Features).ToArray();
+            var schemaOnly = ml.Data.LoadFromEnumerable(Array.Empty<SequenceOnly>());
+            // The learned threshold and one halfway between the two middle test scores, so that both labels occur.
+            float[] sorted = model.Transform(ml.Data.LoadFromEnumerable(test)).GetColumn<float>("Score").OrderBy(v => v).ToArray();
+            float median = (sorted[test.Length / 2 - 1] + sorted[test.Length / 2]) / 2;
+            foreach (var transformer in new ITransformer[] { model, ml.AnomalyDetection.ChangeSequenceAnomalyThreshold(model, median) })
+            {
+                byte[] onnx = Export(ml, transformer, schemaOnly, "Score", "PredictedLabel");
+                var scored = transformer.Transform(ml.Data.LoadFromEnumerable(test));
+                float[] expected = scored.GetColumn<float>("Score").ToArray();
+                AssertClose(expected.Select(v => new[] { v }).ToArray(), Run(onnx, inputs, "Score.output"));
+                using var session = new InferenceSession(onnx);
+                var input = new DenseTensor<float>(inputs.SelectMany(r => r).ToArray(), new[] { inputs.Length, inputs[0].Length });
+                using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor(nameof(Row.Features), input) }, new[] { "PredictedLabel.output" });
+                bool[] predicted = results.First().AsTensor<bool>().ToArray();
+                Assert.Equal(scored.GetColumn<bool>("PredictedLabel").ToArray(), predicted);
+            }
+            Assert.Equal(test.Length - test.Length / 2, ml.AnomalyDetection.ChangeSequenceAnomalyThreshold(model, median)
+                .Transform(ml.Data.LoadFromEnumerable(test)).GetColumn<bool>("PredictedLabel").Count(p => p));
+        }
+
+        [Fact]
         public void DecoderColumnsAreLeftOutAndNamedWhenTheGraphMustOutputThem()
         {
             var ml = new MLContext(seed: 1);

@@ -7,7 +7,7 @@ using Xunit;
 namespace Microsoft.ML.SeqAutoencoder.Tests.Onnx
 {
     /// <summary>
-    /// The stages without ONNX export (all but the encoder's encoding and code columns): <c>ConvertToOnnx</c> must say so,
+    /// The stages without ONNX export (the anomaly trainer, the streaming detector, decoding, step errors): <c>ConvertToOnnx</c> must say so,
     /// naming the stage and the columns, instead of writing a graph in which the stage's outputs are inputs or Identity nodes.
     /// </summary>
     public sealed class OnnxExportRefusalTests
@@ -61,27 +61,36 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Onnx
         }
 
         [Fact]
-        public void TheAnomalyTrainerTheClassifierAndTheStreamingDetectorAreRefused()
+        public void AnomalyModelsItCannotWriteAndTheStreamingDetectorAreRefused()
         {
             var (ml, data) = Data();
+            // The anomaly trainer in Prediction mode, and a fitted model reloaded (ML.NET's scorer, which does not carry the
+            // PredictedLabel threshold into the export).
             var anomaly = ml.AnomalyDetection.Trainers.LstmAutoencoder(new SequenceAnomalyOptions
             {
                 FeatureColumnName = nameof(Row.Features), HiddenSizes = new[] { 4 }, EncodingSize = 4, Epochs = 1, Seed = 1,
+                Mode = SequenceAutoencoderMode.Prediction, PredictionLength = 2,
             }).Fit(data);
             using (anomaly.Model)
             {
                 var e = Refused(ml, anomaly, data);
                 Assert.Contains("LstmAutoencoder", e.Message);
-                Assert.Contains("'Features'", e.Message);
+                Assert.Contains("Prediction mode", e.Message);
             }
-
-            var keyed = ml.Transforms.Conversion.MapValueToKey("Key", nameof(Row.Label));
-            var classifier = keyed.Append(ml.MulticlassClassification.Trainers.LstmSequenceClassifier(new SequenceClassifierOptions
+            var reconstruction = ml.AnomalyDetection.Trainers.LstmAutoencoder(new SequenceAnomalyOptions
             {
-                FeatureColumnName = nameof(Row.Features), LabelColumnName = "Key", HiddenSizes = new[] { 4 }, EncodingSize = 4, Epochs = 1, Seed = 1,
-            })).Fit(data);
-            using (classifier.LastTransformer.Model)
-                Assert.Contains("LstmSequenceClassifier", Refused(ml, classifier, data).Message);
+                FeatureColumnName = nameof(Row.Features), HiddenSizes = new[] { 4 }, EncodingSize = 4, Epochs = 1, Seed = 1,
+            }).Fit(data);
+            using (reconstruction.Model)
+            {
+                var file = new MemoryStream();
+                ml.Model.Save(reconstruction, data.Schema, file);
+                file.Position = 0;
+                var loaded = ml.Model.Load(file, out _);
+                var e = Refused(ml, loaded, data);
+                Assert.Contains("ChangeSequenceAnomalyThreshold", e.Message);
+                Assert.Contains("'Score'", e.Message);
+            }
 
             using var detector = ml.Transforms.DetectAnomalyBySequenceAutoencoder(new TimeSeriesAnomalyOptions
             {
