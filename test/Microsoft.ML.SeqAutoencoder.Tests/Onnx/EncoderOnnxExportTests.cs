@@ -132,20 +132,38 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Onnx
         }
 
         [Fact]
-        public void AnEncoderThenAnMLNetTrainerExportsEndToEnd()
+        public void AnEncoderThenLbfgsMaximumEntropyExportsEndToEndAndLoadsBackWithApplyOnnxModel()
         {
             var ml = new MLContext(seed: 1);
-            var data = ml.Data.LoadFromEnumerable(Rows(60));
-            var pipeline = ml.Transforms.EncodeSequences(Options(SequenceEncodingReadout.SegmentMeans))
+            var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 60).Select(i => new Row { Features = Sequence(i, Steps), Label = i % 3 }).ToArray());
+            var keyed = ml.Transforms.Conversion.MapValueToKey("Key", nameof(Row.Label)).Fit(data).Transform(data);
+            var model = ml.Transforms.EncodeSequences(Options(SequenceEncodingReadout.SegmentMeans))
                 .Append(ml.Transforms.NormalizeMeanVariance("Encoding"))
-                .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(nameof(Row.Label) + "Bool", "Encoding"));
-            var labeled = ml.Transforms.Conversion.ConvertType(nameof(Row.Label) + "Bool", nameof(Row.Label), DataKind.Boolean).Fit(data).Transform(data);
-            var model = pipeline.Fit(labeled);
+                .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy("Key", "Encoding"))
+                .Fit(keyed);
             using var encoder = (IDisposable)model.First();
-            byte[] onnx = Export(ml, model, ml.Data.LoadFromEnumerable(Array.Empty<SequenceOnly>()));
-            float[][] rows = data.GetColumn<float[]>(nameof(Row.Features)).ToArray();
-            float[][] expected = model.Transform(labeled).GetColumn<float>("Score").Select(s => new[] { s }).ToArray();
+            byte[] onnx = Export(ml, model, ml.Data.LoadFromEnumerable(Array.Empty<SequenceOnly>()), "Encoding", "Score", "PredictedLabel");
+            float[][] rows = keyed.GetColumn<float[]>(nameof(Row.Features)).ToArray();
+            var scored = model.Transform(keyed);
+            float[][] expected = scored.GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().ToArray()).ToArray();
             AssertClose(expected, Run(onnx, rows, "Score.output"));
+
+            // The file back in an ML.NET pipeline (Microsoft.ML.OnnxTransformer), no LSTM stage of this library in it.
+            string path = Path.Combine(Path.GetTempPath(), $"seqae-onnx-{Guid.NewGuid():N}.onnx");
+            File.WriteAllBytes(path, onnx);
+            try
+            {
+                var sequences = ml.Data.LoadFromEnumerable(rows.Select(r => new SequenceOnly { Features = r }));
+                var applied = ml.Transforms.ApplyOnnxModel(new[] { "Score.output", "Encoding.output" }, new[] { nameof(Row.Features) }, path)
+                    .Fit(sequences).Transform(sequences);
+                // The transformer names its columns after the graph outputs without ML.NET's ".output" suffix.
+                AssertClose(expected, applied.GetColumn<float[]>("Score").ToArray());
+                AssertClose(scored.GetColumn<float[]>("Encoding").ToArray(), applied.GetColumn<float[]>("Encoding").ToArray());
+            }
+            finally
+            {
+                File.Delete(path);
+            }
         }
 
         [Fact]
