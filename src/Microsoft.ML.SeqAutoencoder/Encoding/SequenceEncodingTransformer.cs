@@ -176,9 +176,10 @@ namespace Microsoft.ML.SeqAutoencoder
         }
 
         /// <summary>
-        /// ONNX export: the encoding (either readout) and the code column, from the sequence column alone. The decoders'
-        /// columns (reconstruction, forecast, error) are left out with a warning naming them: a graph that must output them
-        /// fails in ML.NET's check unless they are dropped with <c>ConvertToOnnx(model, data, stream, outputColumns)</c>.
+        /// ONNX export, from the sequence column alone: the encoding (either readout), the code and, with an unconditioned
+        /// reconstruction decoder, the reconstruction and its error. A conditioned decoder's columns are left out with a
+        /// warning naming them: a graph that must output them fails in ML.NET's check unless they are dropped with
+        /// <c>ConvertToOnnx(model, data, stream, outputColumns)</c>. Forecasting modes are refused.
         /// </summary>
         private protected override bool SaveAsOnnx(OnnxContext ctx, SequenceBinding binding, DataViewSchema inputSchema)
         {
@@ -191,25 +192,53 @@ namespace Microsoft.ML.SeqAutoencoder
             if (PredictionLength > 0)
                 throw OnnxRefusal.For(nameof(SequenceEncodingTransformer), $"{Mode} mode: the encoder reads all steps but the last {PredictionLength}, which the export does not cut yet");
             EncoderWeights weights = _model.Network.Encoder.Weights();
-            var hidden = EncoderOnnxWriter.WriteLstm(ctx, weights, ctx.GetVariableName(InputColumnName));
+            string x = EncoderOnnxWriter.WriteScaledSteps(ctx, weights, ctx.GetVariableName(InputColumnName)); // [T, N, F]
+            var hidden = EncoderOnnxWriter.WriteLayers(ctx, weights.Layers, x, "Lstm");
+            string code = ctx.AddIntermediateVariable(null, "Code", true);
+            EncoderOnnxWriter.WriteCode(ctx, weights, hidden, code);
             int knownSteps = inputSchema[InputColumnName].Type is VectorDataViewType { IsKnownSize: true } vector ? vector.Size / FeaturesPerStep : 0;
-            string encoding = ctx.AddIntermediateVariable(binding.Columns[0].Type, OutputColumnName);
-            if (Readout == SequenceEncodingReadout.Code)
-                EncoderOnnxWriter.WriteCode(ctx, weights, hidden, encoding);
-            else
-                EncoderOnnxWriter.WriteSegmentMeans(ctx, hidden, ReadoutSegments, knownSteps, encoding);
-            for (int i = 1; i < binding.Columns.Length; i++)
+            string rebuilt = null;
+            string Rebuilt()
             {
-                var column = binding.Columns[i];
-                if (column.Name == _codeColumnName)
-                    EncoderOnnxWriter.WriteCode(ctx, weights, hidden, ctx.AddIntermediateVariable(column.Type, column.Name));
+                if (rebuilt is null)
+                {
+                    var (layers, outputWeight, outputBias) = _model.Network.ReconstructionDecoder.Weights();
+                    rebuilt = AnomalyOnnxWriter.WriteReconstruction(ctx, FeaturesPerStep, x, code, layers, outputWeight, outputBias,
+                        _model.Architecture.ReverseReconstruction);
+                }
+                return rebuilt;
+            }
+            bool decoderExports = _model.Network.ReconstructionDecoder is not null && !_model.Architecture.ConditionalDecoder;
+            foreach (var column in binding.Columns)
+            {
+                string name = column.Name;
+                if (name == OutputColumnName)
+                {
+                    string encoding = ctx.AddIntermediateVariable(column.Type, name);
+                    if (Readout == SequenceEncodingReadout.Code)
+                        ctx.CreateNode("Identity", new[] { code }, new[] { encoding }, ctx.GetNodeName("Identity"), "");
+                    else
+                        EncoderOnnxWriter.WriteSegmentMeans(ctx, hidden, ReadoutSegments, knownSteps, encoding);
+                }
+                else if (name == _codeColumnName)
+                {
+                    ctx.CreateNode("Identity", new[] { code }, new[] { ctx.AddIntermediateVariable(column.Type, name) }, ctx.GetNodeName("Identity"), "");
+                }
+                else if (decoderExports && name == _reconstructionColumnName)
+                {
+                    EncoderOnnxWriter.WriteUnscaledSequence(ctx, weights, Rebuilt(), ctx.AddIntermediateVariable(column.Type, name));
+                }
+                else if (decoderExports && name == _errorColumnName)
+                {
+                    AnomalyOnnxWriter.WriteMeanSquare(ctx, AnomalyOnnxWriter.WriteErrors(ctx, x, Rebuilt()), ctx.AddIntermediateVariable(column.Type, name));
+                }
                 else
                 {
                     // ML.NET's exporter then fails if the graph must output it, without naming it: the log does.
                     using var ch = Host.Start("ONNX export");
-                    ch.Warning($"ONNX export: column '{column.Name}' of {nameof(SequenceEncodingTransformer)} (a decoder output) is not exported; " +
+                    ch.Warning($"ONNX export: column '{name}' of {nameof(SequenceEncodingTransformer)} (a conditioned decoder's output) is not exported; " +
                         "pass the columns to export to ConvertToOnnx(model, data, stream, outputColumns).");
-                    ctx.RemoveColumn(column.Name, false);
+                    ctx.RemoveColumn(name, false);
                 }
             }
             return true;

@@ -12,26 +12,14 @@ namespace Microsoft.ML.SeqAutoencoder.Onnx
     /// </summary>
     internal static class AnomalyOnnxWriter
     {
-        /// <param name="ctx">The export.</param>
-        /// <param name="encoder">The encoder's weights.</param>
-        /// <param name="decoderLayers">The reconstruction decoder's LSTM layers.</param>
-        /// <param name="outputWeight">The decoder's output layer, F × H.</param>
-        /// <param name="outputBias">Its bias, F.</param>
-        /// <param name="reversed">Whether the decoder rebuilds the steps last first.</param>
-        /// <param name="mean">Mahalanobis: the error mean (F); null for the mean squared error.</param>
-        /// <param name="precision">Mahalanobis: the precision matrix (F × F).</param>
-        /// <param name="threshold">The learned raw threshold.</param>
-        /// <param name="input">The sequence column's variable, [N, T·F].</param>
-        /// <param name="score">The Score variable to write, [N, 1].</param>
-        public static void WriteScore(OnnxContext ctx, EncoderWeights encoder, IReadOnlyList<LstmLayerWeights> decoderLayers, float[] outputWeight,
-            float[] outputBias, bool reversed, float[] mean, float[] precision, double threshold, string input, string score)
+        /// <summary>
+        /// The reconstruction of the scaled, time-major steps <paramref name="x"/> [T, N, F] from <paramref name="code"/> [N, E],
+        /// in input order and scaled units: the code repeated over the steps, the decoder's LSTM layers and output layer,
+        /// reversed back when the decoder rebuilds the steps last first.
+        /// </summary>
+        public static string WriteReconstruction(OnnxContext ctx, int f, string x, string code, IReadOnlyList<LstmLayerWeights> decoderLayers,
+            float[] outputWeight, float[] outputBias, bool reversed)
         {
-            int f = encoder.FeaturesPerStep;
-            string x = EncoderOnnxWriter.WriteScaledSteps(ctx, encoder, input); // [T, N, F]
-            var hidden = EncoderOnnxWriter.WriteLayers(ctx, encoder.Layers, x, "Lstm");
-            string code = ctx.AddIntermediateVariable(null, "Code", true);
-            EncoderOnnxWriter.WriteCode(ctx, encoder, hidden, code); // [N, E]
-
             // The code at every step: [1, N, E] + zeros [T, N, 1] taken from the input → [T, N, E].
             string firstFeature = Node(ctx, "ReduceSum", new[] { x }, "StepSum", n => { n.AddAttribute("axes", new long[] { 2 }); n.AddAttribute("keepdims", 1); });
             string zeros = Node(ctx, "Sub", new[] { firstFeature, firstFeature }, "StepZeros");
@@ -54,7 +42,43 @@ namespace Microsoft.ML.SeqAutoencoder.Onnx
                     a.AddAttribute("batch_axis", 1);
                 });
             }
-            string errors = Node(ctx, "Abs", new[] { Node(ctx, "Sub", new[] { x, rebuilt }, "Difference") }, "Errors"); // [T, N, F]
+            return rebuilt;
+        }
+
+        /// <summary>The scaled errors |x − x̂| [T, N, F] of a reconstruction in input order.</summary>
+        public static string WriteErrors(OnnxContext ctx, string x, string rebuilt)
+            => Node(ctx, "Abs", new[] { Node(ctx, "Sub", new[] { x, rebuilt }, "Difference") }, "Errors");
+
+        /// <summary>The mean square of <paramref name="errors"/> [T, N, F] per row, as a [N, 1] column into <paramref name="output"/>.</summary>
+        public static void WriteMeanSquare(OnnxContext ctx, string errors, string output)
+        {
+            string squared = Node(ctx, "Mul", new[] { errors, errors }, "SquaredErrors");
+            string mean = Node(ctx, "ReduceMean", new[] { squared }, "MeanSquare", n => { n.AddAttribute("axes", new long[] { 0, 2 }); n.AddAttribute("keepdims", 0); });
+            var column = ctx.CreateNode("Unsqueeze", new[] { mean }, new[] { output }, ctx.GetNodeName("Unsqueeze"), "");
+            column.AddAttribute("axes", new long[] { 1 });
+        }
+
+        /// <param name="ctx">The export.</param>
+        /// <param name="encoder">The encoder's weights.</param>
+        /// <param name="decoderLayers">The reconstruction decoder's LSTM layers.</param>
+        /// <param name="outputWeight">The decoder's output layer, F × H.</param>
+        /// <param name="outputBias">Its bias, F.</param>
+        /// <param name="reversed">Whether the decoder rebuilds the steps last first.</param>
+        /// <param name="mean">Mahalanobis: the error mean (F); null for the mean squared error.</param>
+        /// <param name="precision">Mahalanobis: the precision matrix (F × F).</param>
+        /// <param name="threshold">The learned raw threshold.</param>
+        /// <param name="input">The sequence column's variable, [N, T·F].</param>
+        /// <param name="score">The Score variable to write, [N, 1].</param>
+        public static void WriteScore(OnnxContext ctx, EncoderWeights encoder, IReadOnlyList<LstmLayerWeights> decoderLayers, float[] outputWeight,
+            float[] outputBias, bool reversed, float[] mean, float[] precision, double threshold, string input, string score)
+        {
+            int f = encoder.FeaturesPerStep;
+            string x = EncoderOnnxWriter.WriteScaledSteps(ctx, encoder, input); // [T, N, F]
+            var hidden = EncoderOnnxWriter.WriteLayers(ctx, encoder.Layers, x, "Lstm");
+            string code = ctx.AddIntermediateVariable(null, "Code", true);
+            EncoderOnnxWriter.WriteCode(ctx, encoder, hidden, code); // [N, E]
+            string rebuilt = WriteReconstruction(ctx, f, x, code, decoderLayers, outputWeight, outputBias, reversed);
+            string errors = WriteErrors(ctx, x, rebuilt); // [T, N, F]
             string raw;
             if (mean is null)
             {

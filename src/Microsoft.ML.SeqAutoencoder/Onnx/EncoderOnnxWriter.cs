@@ -39,6 +39,17 @@ namespace Microsoft.ML.SeqAutoencoder.Onnx
             return Node(ctx, "Transpose", new[] { scaled }, "TimeMajor", n => n.AddAttribute("perm", new long[] { 1, 0, 2 }));
         }
 
+        /// <summary>Scaled, time-major steps [T, N, F] back in original units as rows [N, T·F], into <paramref name="output"/>.</summary>
+        public static void WriteUnscaledSequence(OnnxContext ctx, EncoderWeights weights, string steps, string output)
+        {
+            int f = weights.FeaturesPerStep;
+            string scaled = Node(ctx, "Mul", new[] { steps, ctx.AddInitializer(weights.Scale, new long[] { f }, "OutScale") }, "Unscaled");
+            string shifted = Node(ctx, "Add", new[] { scaled, ctx.AddInitializer(weights.Center, new long[] { f }, "OutCenter") }, "Uncentered");
+            string batchMajor = Node(ctx, "Transpose", new[] { shifted }, "RowsMajor", n => n.AddAttribute("perm", new long[] { 1, 0, 2 }));
+            ctx.CreateNode("Reshape", new[] { batchMajor, ctx.AddInitializer(new long[] { 0, -1 }, new long[] { 2 }, "RowShape") }, new[] { output },
+                ctx.GetNodeName("Reshape"), Domain);
+        }
+
         /// <summary>LSTM layers over time-major <paramref name="x"/> [T, N, In]; returns the last layer's outputs.</summary>
         public static Hidden WriteLayers(OnnxContext ctx, IReadOnlyList<LstmLayerWeights> layers, string x, string prefix)
         {

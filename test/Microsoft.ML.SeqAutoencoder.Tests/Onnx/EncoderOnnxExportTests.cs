@@ -227,8 +227,27 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Onnx
                 .Transform(ml.Data.LoadFromEnumerable(test)).GetColumn<bool>("PredictedLabel").Count(p => p));
         }
 
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public void TheReconstructionAndItsErrorExportWithAnUnconditionedDecoder(bool reversed)
+        {
+            var ml = new MLContext(seed: 1);
+            var data = ml.Data.LoadFromEnumerable(Rows(30));
+            var options = Options(SequenceEncodingReadout.SegmentMeans);
+            options.ReverseReconstruction = reversed;
+            options.ReconstructionColumnName = "Reconstruction";
+            options.ReconstructionErrorColumnName = "Error";
+            using var encoder = ml.Transforms.EncodeSequences(options).Fit(data);
+            byte[] model = Export(ml, encoder, ml.Data.LoadFromEnumerable(Array.Empty<SequenceOnly>()));
+            var scored = encoder.Transform(data);
+            float[][] rows = data.GetColumn<float[]>(nameof(Row.Features)).ToArray();
+            AssertClose(scored.GetColumn<float[]>("Reconstruction").ToArray(), Run(model, rows, "Reconstruction.output"));
+            AssertClose(scored.GetColumn<float>("Error").Select(e => new[] { e }).ToArray(), Run(model, rows, "Error.output"));
+        }
+
         [Fact]
-        public void DecoderColumnsAreLeftOutAndNamedWhenTheGraphMustOutputThem()
+        public void AConditionedDecodersColumnsAreLeftOutAndNamed()
         {
             var ml = new MLContext(seed: 1);
             var log = new List<string>();
@@ -239,6 +258,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Onnx
             };
             var data = ml.Data.LoadFromEnumerable(Rows(30));
             var options = Options(SequenceEncodingReadout.SegmentMeans);
+            options.ConditionalDecoder = true;
             options.ReconstructionColumnName = "Reconstruction";
             using var encoder = ml.Transforms.EncodeSequences(options).Fit(data);
             var schemaOnly = ml.Data.LoadFromEnumerable(Array.Empty<SequenceOnly>());
