@@ -15,6 +15,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks
             new AllocatorBenchmark(),
             new Speed.SpeedBenchmark(),
             new MultiPass.MultiPassBenchmark(),
+            new Onnx.OnnxScoringBenchmark(),
         }.Concat(Quality.QualityBenchmark.All).ToArray();
 
         private static int Main(string[] args)
