@@ -43,6 +43,23 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Samples
         }
 
         [Fact]
+        public void ExportToOnnxThenScoreWithOnnxRuntimeAlone_AgreeWithMLNet()
+        {
+            var exported = RunQuick("ExportToOnnx");
+            string model = Path.Combine(_output, "heartbeat-anomaly.onnx");
+            Assert.Contains($"Exported to {model}", exported.Stdout);
+            Assert.True(File.Exists(Path.Combine(_output, "mlnet-scores.csv")));
+
+            var scored = ChildProcess.Run("ScoreWithOnnxRuntime.dll", "--quick", "--model", model);
+            Assert.True(scored.ExitCode == 0, scored.ToString());
+            Assert.Matches(@"Scored 225 beats in [\d.]+ s .*AUC-PR [01]\.\d{3}", scored.Stdout);
+            var difference = System.Text.RegularExpressions.Regex.Match(scored.Stdout, @"Largest difference from ML\.NET's scores \(mlnet-scores\.csv\): (\S+)\.");
+            Assert.True(difference.Success, scored.Stdout);
+            Assert.True(double.Parse(difference.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) < 1e-5, scored.Stdout);
+            Assert.Matches(@"Deployment: this program \d+ MiB \(ONNX Runtime\); scoring with the library \d+ MiB", scored.Stdout);
+        }
+
+        [Fact]
         public void EncodeThenClassify_PrintsAccuraciesAndPlotsThePca()
         {
             var outcome = RunQuick("EncodeThenClassify");
