@@ -200,14 +200,18 @@ namespace Microsoft.ML.SeqAutoencoder
         internal void WriteOnnx(OnnxContext ctx, string input, string score)
         {
             var architecture = _model.Architecture;
-            if (architecture.Mode != SequenceAutoencoderMode.Reconstruction || architecture.ConditionalDecoder)
+            if (architecture.Mode != SequenceAutoencoderMode.Reconstruction)
+                throw OnnxRefusal.For("LstmAutoencoder (SequenceAnomalyModelParameters)", $"{architecture.Mode} mode: only the reconstruction decoder exports yet");
+            int steps = InputSize / FeaturesPerStep;
+            if (architecture.ConditionalDecoder && steps == 0)
             {
                 throw OnnxRefusal.For("LstmAutoencoder (SequenceAnomalyModelParameters)",
-                    $"{architecture.Mode} mode{(architecture.ConditionalDecoder ? " with a conditioned decoder" : "")}: only the unconditioned reconstruction decoder exports yet");
+                    "column 'Score': a conditioned decoder is unrolled over the steps, which needs a fixed-size feature column; this one has a variable size");
             }
             var network = _model.Network;
             var (layers, outputWeight, outputBias) = network.ReconstructionDecoder.Weights();
             AnomalyOnnxWriter.WriteScore(ctx, network.Encoder.Weights(), layers, outputWeight, outputBias, architecture.ReverseReconstruction,
+                architecture.ConditionalDecoder ? steps : 0,
                 _distribution?.Mean.Select(v => (float)v).ToArray(), _distribution?.Precision.Select(v => (float)v).ToArray(), Threshold, input, score);
         }
 

@@ -176,10 +176,9 @@ namespace Microsoft.ML.SeqAutoencoder
         }
 
         /// <summary>
-        /// ONNX export, from the sequence column alone: the encoding (either readout), the code and, with an unconditioned
-        /// reconstruction decoder, the reconstruction and its error. A conditioned decoder's columns are left out with a
-        /// warning naming them: a graph that must output them fails in ML.NET's check unless they are dropped with
-        /// <c>ConvertToOnnx(model, data, stream, outputColumns)</c>. Forecasting modes are refused.
+        /// ONNX export, from the sequence column alone: the encoding (either readout), the code, the reconstruction and its
+        /// error (a conditioned decoder unrolled over the steps, for a fixed-size column). Forecasting modes, and a
+        /// conditioned decoder's columns over a variable-size column, are refused naming the column.
         /// </summary>
         private protected override bool SaveAsOnnx(OnnxContext ctx, SequenceBinding binding, DataViewSchema inputSchema)
         {
@@ -203,12 +202,14 @@ namespace Microsoft.ML.SeqAutoencoder
                 if (rebuilt is null)
                 {
                     var (layers, outputWeight, outputBias) = _model.Network.ReconstructionDecoder.Weights();
-                    rebuilt = AnomalyOnnxWriter.WriteReconstruction(ctx, FeaturesPerStep, x, code, layers, outputWeight, outputBias,
-                        _model.Architecture.ReverseReconstruction);
+                    bool reversed = _model.Architecture.ReverseReconstruction;
+                    rebuilt = _model.Architecture.ConditionalDecoder
+                        ? AnomalyOnnxWriter.WriteConditionedReconstruction(ctx, FeaturesPerStep, code, knownSteps, layers, outputWeight, outputBias, reversed)
+                        : AnomalyOnnxWriter.WriteReconstruction(ctx, FeaturesPerStep, x, code, layers, outputWeight, outputBias, reversed);
                 }
                 return rebuilt;
             }
-            bool decoderExports = _model.Network.ReconstructionDecoder is not null && !_model.Architecture.ConditionalDecoder;
+            bool hasDecoder = _model.Network.ReconstructionDecoder is not null;
             foreach (var column in binding.Columns)
             {
                 string name = column.Name;
@@ -224,21 +225,23 @@ namespace Microsoft.ML.SeqAutoencoder
                 {
                     ctx.CreateNode("Identity", new[] { code }, new[] { ctx.AddIntermediateVariable(column.Type, name) }, ctx.GetNodeName("Identity"), "");
                 }
-                else if (decoderExports && name == _reconstructionColumnName)
+                else if (hasDecoder && (name == _reconstructionColumnName || name == _errorColumnName))
                 {
-                    EncoderOnnxWriter.WriteUnscaledSequence(ctx, weights, Rebuilt(), ctx.AddIntermediateVariable(column.Type, name));
-                }
-                else if (decoderExports && name == _errorColumnName)
-                {
-                    AnomalyOnnxWriter.WriteMeanSquare(ctx, AnomalyOnnxWriter.WriteErrors(ctx, x, Rebuilt()), ctx.AddIntermediateVariable(column.Type, name));
+                    // A conditioned decoder feeds back its own output: unrolled over T steps, so T must be known.
+                    if (_model.Architecture.ConditionalDecoder && knownSteps == 0)
+                    {
+                        throw OnnxRefusal.For(nameof(SequenceEncodingTransformer), $"column '{name}': a conditioned decoder is unrolled over the steps, " +
+                            "which needs a fixed-size sequence column; this one has a variable size");
+                    }
+                    string output = ctx.AddIntermediateVariable(column.Type, name);
+                    if (name == _reconstructionColumnName)
+                        EncoderOnnxWriter.WriteUnscaledSequence(ctx, weights, Rebuilt(), output);
+                    else
+                        AnomalyOnnxWriter.WriteMeanSquare(ctx, AnomalyOnnxWriter.WriteErrors(ctx, x, Rebuilt()), output);
                 }
                 else
                 {
-                    // ML.NET's exporter then fails if the graph must output it, without naming it: the log does.
-                    using var ch = Host.Start("ONNX export");
-                    ch.Warning($"ONNX export: column '{name}' of {nameof(SequenceEncodingTransformer)} (a conditioned decoder's output) is not exported; " +
-                        "pass the columns to export to ConvertToOnnx(model, data, stream, outputColumns).");
-                    ctx.RemoveColumn(name, false);
+                    throw OnnxRefusal.For(nameof(SequenceEncodingTransformer), $"column '{name}'");
                 }
             }
             return true;

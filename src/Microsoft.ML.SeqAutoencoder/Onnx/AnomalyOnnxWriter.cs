@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.SeqAutoencoder.Torch;
 
@@ -29,20 +30,71 @@ namespace Microsoft.ML.SeqAutoencoder.Onnx
             int h = decoderLayers[^1].HiddenSize;
             string projected = Node(ctx, "MatMul", new[] { decoded.Steps, ctx.AddInitializer(Transpose(outputWeight, f, h), new long[] { h, f }, "DecoderOutW") }, "DecoderProjected");
             string rebuilt = Node(ctx, "Add", new[] { projected, ctx.AddInitializer(outputBias, new long[] { f }, "DecoderOutB") }, "Rebuilt"); // [T, N, F]
-            if (reversed)
+            return reversed ? Reverse(ctx, rebuilt) : rebuilt;
+        }
+
+        // Steps last first → input order: every row's T steps reversed (all rows of a batch share T).
+        private static string Reverse(OnnxContext ctx, string rebuilt)
+        {
+            string shape = Node(ctx, "Shape", new[] { rebuilt }, "ErrShape");
+            string t = Node(ctx, "Gather", new[] { shape, ctx.AddInitializer(new long[] { 0 }, new long[] { 1 }, "TAxis") }, "TVector", n => n.AddAttribute("axis", 0));
+            string n = Node(ctx, "Gather", new[] { shape, ctx.AddInitializer(new long[] { 1 }, new long[] { 1 }, "NAxis") }, "NVector", a => a.AddAttribute("axis", 0));
+            string lengths = Node(ctx, "Expand", new[] { t, n }, "Lengths"); // [N] of T
+            return Node(ctx, "ReverseSequence", new[] { rebuilt, lengths }, "RebuiltInOrder", a =>
             {
-                // Steps last first → input order: every row's T steps reversed (all rows of a batch share T).
-                string shape = Node(ctx, "Shape", new[] { x }, "ErrShape");
-                string t = Node(ctx, "Gather", new[] { shape, ctx.AddInitializer(new long[] { 0 }, new long[] { 1 }, "TAxis") }, "TVector", n => n.AddAttribute("axis", 0));
-                string n = Node(ctx, "Gather", new[] { shape, ctx.AddInitializer(new long[] { 1 }, new long[] { 1 }, "NAxis") }, "NVector", a => a.AddAttribute("axis", 0));
-                string lengths = Node(ctx, "Expand", new[] { t, n }, "Lengths"); // [N] of T
-                rebuilt = Node(ctx, "ReverseSequence", new[] { rebuilt, lengths }, "RebuiltInOrder", a =>
-                {
-                    a.AddAttribute("time_axis", 0);
-                    a.AddAttribute("batch_axis", 1);
-                });
+                a.AddAttribute("time_axis", 0);
+                a.AddAttribute("batch_axis", 1);
+            });
+        }
+
+        /// <summary>
+        /// The reconstruction by a conditioned decoder, which feeds back its own output: unrolled over the <paramref name="steps"/>
+        /// steps (T must be known), each step one LSTM node per layer from the previous step's states, its input the code and
+        /// the previous output (zeros before the first), in input order and scaled units [T, N, F].
+        /// </summary>
+        public static string WriteConditionedReconstruction(OnnxContext ctx, int f, string code, int steps, IReadOnlyList<LstmLayerWeights> decoderLayers,
+            float[] outputWeight, float[] outputBias, bool reversed)
+        {
+            int h = decoderLayers[^1].HiddenSize;
+            // Zeros [N, F] shaped from the code: the decoder's first "previous output".
+            string codeSum = Node(ctx, "ReduceSum", new[] { code }, "CodeSum", n => { n.AddAttribute("axes", new long[] { 1 }); n.AddAttribute("keepdims", 1); });
+            string previous = Node(ctx, "Add", new[] { Node(ctx, "Sub", new[] { codeSum, codeSum }, "RowZeros"), ctx.AddInitializer(new float[f], new long[] { f }, "FeatureZeros") }, "Previous");
+            var weights = new (string W, string R, string B)[decoderLayers.Count];
+            for (int l = 0; l < decoderLayers.Count; l++)
+            {
+                LstmLayerWeights layer = decoderLayers[l];
+                int size = layer.HiddenSize;
+                weights[l] = (ctx.AddInitializer(Reorder(layer.WeightIh, size, layer.InputSize), new long[] { 1, 4 * size, layer.InputSize }, $"CondW{l}"),
+                    ctx.AddInitializer(Reorder(layer.WeightHh, size, size), new long[] { 1, 4 * size, size }, $"CondR{l}"),
+                    ctx.AddInitializer(Reorder(layer.BiasIh, size, 1).Concat(Reorder(layer.BiasHh, size, 1)).ToArray(), new long[] { 1, 8 * size }, $"CondB{l}"));
             }
-            return rebuilt;
+            string w = ctx.AddInitializer(Transpose(outputWeight, f, h), new long[] { h, f }, "CondOutW");
+            string b = ctx.AddInitializer(outputBias, new long[] { f }, "CondOutB");
+            var states = new (string H, string C)[decoderLayers.Count];
+            var outputs = new string[steps];
+            for (int t = 0; t < steps; t++)
+            {
+                string input = Node(ctx, "Unsqueeze", new[] { Node(ctx, "Concat", new[] { code, previous }, "CondInput", n => n.AddAttribute("axis", 1)) },
+                    "CondStep", n => n.AddAttribute("axes", new long[] { 0 })); // [1, N, E + F]
+                for (int l = 0; l < decoderLayers.Count; l++)
+                {
+                    string yh = ctx.AddIntermediateVariable(null, "CondH", true);
+                    string yc = ctx.AddIntermediateVariable(null, "CondC", true);
+                    string y = ctx.AddIntermediateVariable(null, "CondY", true);
+                    var inputs = states[l].H is null
+                        ? new[] { input, weights[l].W, weights[l].R, weights[l].B }
+                        : new[] { input, weights[l].W, weights[l].R, weights[l].B, "", states[l].H, states[l].C };
+                    var lstm = ctx.CreateNode("LSTM", inputs, new[] { y, yh, yc }, ctx.GetNodeName("LSTM"), "");
+                    lstm.AddAttribute("hidden_size", decoderLayers[l].HiddenSize);
+                    states[l] = (yh, yc);
+                    input = yh; // [1, N, H]: the next layer's one step
+                }
+                string last = Node(ctx, "Squeeze", new[] { input }, "CondLast", n => n.AddAttribute("axes", new long[] { 0 })); // [N, H]
+                previous = Node(ctx, "Add", new[] { Node(ctx, "MatMul", new[] { last, w }, "CondProjected"), b }, "CondOutput"); // [N, F]
+                outputs[t] = Node(ctx, "Unsqueeze", new[] { previous }, "CondOutputStep", n => n.AddAttribute("axes", new long[] { 0 }));
+            }
+            string rebuilt = Node(ctx, "Concat", outputs, "CondRebuilt", n => n.AddAttribute("axis", 0)); // [T, N, F]
+            return reversed ? Reverse(ctx, rebuilt) : rebuilt;
         }
 
         /// <summary>The scaled errors |x − x̂| [T, N, F] of a reconstruction in input order.</summary>
@@ -64,20 +116,23 @@ namespace Microsoft.ML.SeqAutoencoder.Onnx
         /// <param name="outputWeight">The decoder's output layer, F × H.</param>
         /// <param name="outputBias">Its bias, F.</param>
         /// <param name="reversed">Whether the decoder rebuilds the steps last first.</param>
+        /// <param name="conditionedSteps">T for a conditioned decoder (unrolled over the steps); 0 for an unconditioned one.</param>
         /// <param name="mean">Mahalanobis: the error mean (F); null for the mean squared error.</param>
         /// <param name="precision">Mahalanobis: the precision matrix (F × F).</param>
         /// <param name="threshold">The learned raw threshold.</param>
         /// <param name="input">The sequence column's variable, [N, T·F].</param>
         /// <param name="score">The Score variable to write, [N, 1].</param>
         public static void WriteScore(OnnxContext ctx, EncoderWeights encoder, IReadOnlyList<LstmLayerWeights> decoderLayers, float[] outputWeight,
-            float[] outputBias, bool reversed, float[] mean, float[] precision, double threshold, string input, string score)
+            float[] outputBias, bool reversed, int conditionedSteps, float[] mean, float[] precision, double threshold, string input, string score)
         {
             int f = encoder.FeaturesPerStep;
             string x = EncoderOnnxWriter.WriteScaledSteps(ctx, encoder, input); // [T, N, F]
             var hidden = EncoderOnnxWriter.WriteLayers(ctx, encoder.Layers, x, "Lstm");
             string code = ctx.AddIntermediateVariable(null, "Code", true);
             EncoderOnnxWriter.WriteCode(ctx, encoder, hidden, code); // [N, E]
-            string rebuilt = WriteReconstruction(ctx, f, x, code, decoderLayers, outputWeight, outputBias, reversed);
+            string rebuilt = conditionedSteps > 0
+                ? WriteConditionedReconstruction(ctx, f, code, conditionedSteps, decoderLayers, outputWeight, outputBias, reversed)
+                : WriteReconstruction(ctx, f, x, code, decoderLayers, outputWeight, outputBias, reversed);
             string errors = WriteErrors(ctx, x, rebuilt); // [T, N, F]
             string raw;
             if (mean is null)
@@ -100,6 +155,8 @@ namespace Microsoft.ML.SeqAutoencoder.Onnx
 
         private static string Node(OnnxContext ctx, string op, string[] inputs, string name, System.Action<OnnxNode> attributes = null)
             => EncoderOnnxWriter.Node(ctx, op, inputs, name, attributes);
+
+        private static float[] Reorder(float[] torch, int h, int columns) => EncoderOnnxWriter.Reorder(torch, h, columns);
 
         private static float[] Transpose(float[] matrix, int rows, int columns)
         {

@@ -145,8 +145,8 @@ namespace Microsoft.ML.SeqAutoencoder.Onnx
             return Node(ctx, "Div", new[] { mask, width }, "SegmentWeights");
         }
 
-        // PyTorch's 4 gate blocks of rows (i, f, g, o) in ONNX's order (i, o, f, c); each block is h rows of `columns` values.
-        private static float[] Reorder(float[] torch, int h, int columns)
+        /// <summary>PyTorch's 4 gate blocks of rows (i, f, g, o) in ONNX's order (i, o, f, c); each block is h rows of <paramref name="columns"/> values.</summary>
+        public static float[] Reorder(float[] torch, int h, int columns)
         {
             var onnx = new float[torch.Length];
             int block = h * columns;

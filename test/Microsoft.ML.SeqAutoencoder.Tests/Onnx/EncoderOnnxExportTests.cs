@@ -246,31 +246,53 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Onnx
             AssertClose(scored.GetColumn<float>("Error").Select(e => new[] { e }).ToArray(), Run(model, rows, "Error.output"));
         }
 
-        [Fact]
-        public void AConditionedDecodersColumnsAreLeftOutAndNamed()
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public void AConditionedDecoderExportsUnrolledForAFixedSizeColumn(bool reversed)
         {
             var ml = new MLContext(seed: 1);
-            var log = new List<string>();
-            ml.Log += (_, e) =>
-            {
-                lock (log)
-                    log.Add(e.Message);
-            };
             var data = ml.Data.LoadFromEnumerable(Rows(30));
+            var options = Options(SequenceEncodingReadout.SegmentMeans);
+            options.ConditionalDecoder = true;
+            options.ReverseReconstruction = reversed;
+            options.ReconstructionColumnName = "Reconstruction";
+            options.ReconstructionErrorColumnName = "Error";
+            using var encoder = ml.Transforms.EncodeSequences(options).Fit(data);
+            byte[] model = Export(ml, encoder, ml.Data.LoadFromEnumerable(Array.Empty<SequenceOnly>()));
+            var scored = encoder.Transform(data);
+            float[][] rows = data.GetColumn<float[]>(nameof(Row.Features)).ToArray();
+            AssertClose(scored.GetColumn<float[]>("Reconstruction").ToArray(), Run(model, rows, "Reconstruction.output"));
+            AssertClose(scored.GetColumn<float>("Error").Select(e => new[] { e }).ToArray(), Run(model, rows, "Error.output"));
+
+            // The anomaly trainer with a conditioned decoder too.
+            var anomaly = ml.AnomalyDetection.Trainers.LstmAutoencoder(new SequenceAnomalyOptions
+            {
+                FeatureColumnName = nameof(Row.Features), FeaturesPerStep = FeatureCount, HiddenSizes = new[] { 6 }, EncodingSize = 4,
+                Epochs = 2, ConditionalDecoder = true, ReverseReconstruction = reversed, Seed = 1,
+            }).Fit(data);
+            using (anomaly.Model)
+            {
+                byte[] onnx = Export(ml, anomaly, ml.Data.LoadFromEnumerable(Array.Empty<SequenceOnly>()), "Score");
+                AssertClose(anomaly.Transform(data).GetColumn<float>("Score").Select(v => new[] { v }).ToArray(), Run(onnx, rows, "Score.output"));
+            }
+        }
+
+        [Fact]
+        public void AConditionedDecoderOverAVariableSizeColumnIsRefusedNamingTheColumn()
+        {
+            var ml = new MLContext(seed: 1);
+            var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 30).Select(i => new VariableRow { Features = Sequence(i, 5 + i % 7) }).ToArray());
             var options = Options(SequenceEncodingReadout.SegmentMeans);
             options.ConditionalDecoder = true;
             options.ReconstructionColumnName = "Reconstruction";
             using var encoder = ml.Transforms.EncodeSequences(options).Fit(data);
-            var schemaOnly = ml.Data.LoadFromEnumerable(Array.Empty<SequenceOnly>());
-            var e = Record.Exception(() => Export(ml, encoder, schemaOnly));
-            Assert.NotNull(e);
-            Assert.Contains("can not be fully converted", e.Message);
-            lock (log)
-                Assert.Contains(log, m => m.Contains("column 'Reconstruction'") && m.Contains("not exported"));
-            // Asking for the encoding only exports it.
-            byte[] model = Export(ml, encoder, schemaOnly, "Encoding");
-            float[][] rows = data.GetColumn<float[]>(nameof(Row.Features)).ToArray();
-            AssertClose(encoder.Transform(data).GetColumn<float[]>("Encoding").ToArray(), Run(model, rows, "Encoding.output"));
+            var e = Record.Exception(() => Export(ml, encoder, ml.Data.LoadFromEnumerable(Array.Empty<VariableRow>())));
+            while (e is not null and not NotSupportedException && e.InnerException is not null)
+                e = e.InnerException;
+            var refused = Assert.IsType<NotSupportedException>(e);
+            Assert.Contains("column 'Reconstruction'", refused.Message);
+            Assert.Contains("variable size", refused.Message);
         }
     }
 }
