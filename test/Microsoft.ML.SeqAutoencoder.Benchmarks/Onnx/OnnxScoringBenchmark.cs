@@ -78,22 +78,8 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Onnx
 
         private static double TransformRows(IDataView scored, int batch, double seconds)
         {
-            var column = scored.Schema["Encoding"];
-            using var cursor = scored.GetRowCursor(new[] { column });
-            var getter = cursor.GetGetter<VBuffer<float>>(column);
-            VBuffer<float> value = default;
-            for (int i = 0; i < batch && cursor.MoveNext(); i++)
-                getter(ref value);
-            long rows = 0;
-            long start = Stopwatch.GetTimestamp();
-            while (cursor.MoveNext())
-            {
-                getter(ref value);
-                rows++;
-                if (rows % batch == 0 && rows >= 4 * batch && Stopwatch.GetElapsedTime(start).TotalSeconds >= seconds)
-                    break;
-            }
-            return rows / Stopwatch.GetElapsedTime(start).TotalSeconds;
+            var (rows, elapsed) = SpeedChild.CursorRows<VBuffer<float>>(scored, "Encoding", batch, seconds);
+            return rows / elapsed;
         }
 
         private static (double RowsPerSecond, double MaxDifference) OnnxRows(InferenceSession session, ITransformer encoder, MLContext ml,

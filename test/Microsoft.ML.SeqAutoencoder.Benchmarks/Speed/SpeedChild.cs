@@ -235,7 +235,8 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Speed
         /// Reads <paramref name="column"/> of every row through a cursor: one untimed batch first, then rows until
         /// <paramref name="seconds"/> have passed (at least 4 batches) or the data ends (<paramref name="seconds"/> 0: read all).
         /// </summary>
-        private static (long Rows, double Seconds) CursorRows<T>(IDataView data, string column, int batch, double seconds)
+        /// <summary>Rows of <paramref name="column"/> read in about <paramref name="seconds"/> after one untimed batch, and the seconds.</summary>
+        internal static (long Rows, double Seconds) CursorRows<T>(IDataView data, string column, int batch, double seconds)
         {
             DataViewSchema.Column col = data.Schema[column];
             using DataViewRowCursor cursor = data.GetRowCursor(new[] { col });
