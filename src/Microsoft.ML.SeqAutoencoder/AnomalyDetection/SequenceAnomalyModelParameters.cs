@@ -194,25 +194,20 @@ namespace Microsoft.ML.SeqAutoencoder
                 "does not carry PredictedLabel's threshold into the export; set it with ChangeSequenceAnomalyThreshold, whose model exports");
 
         /// <summary>
-        /// Writes Score ([N, 1]) for the sequence variable <paramref name="input"/> into an ONNX export; refuses the
-        /// architectures it cannot write yet (forecasting modes, a conditioned decoder).
+        /// Writes Score ([N, 1]) for the sequence variable <paramref name="input"/> into an ONNX export (every mode; a
+        /// conditioned decoder needs a fixed-size feature column).
         /// </summary>
         internal void WriteOnnx(OnnxContext ctx, string input, string score)
         {
-            var architecture = _model.Architecture;
-            if (architecture.Mode != SequenceAutoencoderMode.Reconstruction)
-                throw OnnxRefusal.For("LstmAutoencoder (SequenceAnomalyModelParameters)", $"{architecture.Mode} mode: only the reconstruction decoder exports yet");
-            int steps = InputSize / FeaturesPerStep;
-            if (architecture.ConditionalDecoder && steps == 0)
+            int knownSteps = InputSize / FeaturesPerStep;
+            var graph = new AutoencoderOnnxGraph(ctx, _model.Network, input, knownSteps);
+            if (!graph.DecodersExport)
             {
                 throw OnnxRefusal.For("LstmAutoencoder (SequenceAnomalyModelParameters)",
                     "column 'Score': a conditioned decoder is unrolled over the steps, which needs a fixed-size feature column; this one has a variable size");
             }
-            var network = _model.Network;
-            var (layers, outputWeight, outputBias) = network.ReconstructionDecoder.Weights();
-            AnomalyOnnxWriter.WriteScore(ctx, network.Encoder.Weights(), layers, outputWeight, outputBias, architecture.ReverseReconstruction,
-                architecture.ConditionalDecoder ? steps : 0,
-                _distribution?.Mean.Select(v => (float)v).ToArray(), _distribution?.Precision.Select(v => (float)v).ToArray(), Threshold, input, score);
+            AnomalyOnnxWriter.WriteScore(ctx, graph.Errors(), FeaturesPerStep,
+                _distribution?.Mean.Select(v => (float)v).ToArray(), _distribution?.Precision.Select(v => (float)v).ToArray(), Threshold, score);
         }
 
         /// <summary>Releases the native network. The parameters cannot score afterwards.</summary>

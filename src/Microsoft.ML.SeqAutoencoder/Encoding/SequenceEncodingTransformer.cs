@@ -176,9 +176,9 @@ namespace Microsoft.ML.SeqAutoencoder
         }
 
         /// <summary>
-        /// ONNX export, from the sequence column alone: the encoding (either readout), the code, the reconstruction and its
-        /// error (a conditioned decoder unrolled over the steps, for a fixed-size column). Forecasting modes, and a
-        /// conditioned decoder's columns over a variable-size column, are refused naming the column.
+        /// ONNX export, from the sequence column alone, in every mode: the encoding (either readout), the code, the
+        /// reconstruction, the forecast and the error (a conditioned decoder is unrolled over its steps: its
+        /// reconstruction over a variable-size column is refused, naming the column).
         /// </summary>
         private protected override bool SaveAsOnnx(OnnxContext ctx, SequenceBinding binding, DataViewSchema inputSchema)
         {
@@ -188,61 +188,30 @@ namespace Microsoft.ML.SeqAutoencoder
                     ctx.RemoveColumn(column.Name, false);
                 return true;
             }
-            if (PredictionLength > 0)
-                throw OnnxRefusal.For(nameof(SequenceEncodingTransformer), $"{Mode} mode: the encoder reads all steps but the last {PredictionLength}, which the export does not cut yet");
-            EncoderWeights weights = _model.Network.Encoder.Weights();
-            string x = EncoderOnnxWriter.WriteScaledSteps(ctx, weights, ctx.GetVariableName(InputColumnName)); // [T, N, F]
-            var hidden = EncoderOnnxWriter.WriteLayers(ctx, weights.Layers, x, "Lstm");
-            string code = ctx.AddIntermediateVariable(null, "Code", true);
-            EncoderOnnxWriter.WriteCode(ctx, weights, hidden, code);
             int knownSteps = inputSchema[InputColumnName].Type is VectorDataViewType { IsKnownSize: true } vector ? vector.Size / FeaturesPerStep : 0;
-            string rebuilt = null;
-            string Rebuilt()
-            {
-                if (rebuilt is null)
-                {
-                    var (layers, outputWeight, outputBias) = _model.Network.ReconstructionDecoder.Weights();
-                    bool reversed = _model.Architecture.ReverseReconstruction;
-                    rebuilt = _model.Architecture.ConditionalDecoder
-                        ? AnomalyOnnxWriter.WriteConditionedReconstruction(ctx, FeaturesPerStep, code, knownSteps, layers, outputWeight, outputBias, reversed)
-                        : AnomalyOnnxWriter.WriteReconstruction(ctx, FeaturesPerStep, x, code, layers, outputWeight, outputBias, reversed);
-                }
-                return rebuilt;
-            }
-            bool hasDecoder = _model.Network.ReconstructionDecoder is not null;
+            var graph = new AutoencoderOnnxGraph(ctx, _model.Network, ctx.GetVariableName(InputColumnName), knownSteps);
             foreach (var column in binding.Columns)
             {
                 string name = column.Name;
-                if (name == OutputColumnName)
+                bool decoder = name == _reconstructionColumnName || name == _forecastColumnName || name == _errorColumnName;
+                if (decoder && !graph.DecodersExport)
                 {
-                    string encoding = ctx.AddIntermediateVariable(column.Type, name);
-                    if (Readout == SequenceEncodingReadout.Code)
-                        ctx.CreateNode("Identity", new[] { code }, new[] { encoding }, ctx.GetNodeName("Identity"), "");
-                    else
-                        EncoderOnnxWriter.WriteSegmentMeans(ctx, hidden, ReadoutSegments, knownSteps, encoding);
+                    throw OnnxRefusal.For(nameof(SequenceEncodingTransformer), $"column '{name}': a conditioned decoder is unrolled over the steps, " +
+                        "which needs a fixed-size sequence column; this one has a variable size");
                 }
-                else if (name == _codeColumnName)
-                {
-                    ctx.CreateNode("Identity", new[] { code }, new[] { ctx.AddIntermediateVariable(column.Type, name) }, ctx.GetNodeName("Identity"), "");
-                }
-                else if (hasDecoder && (name == _reconstructionColumnName || name == _errorColumnName))
-                {
-                    // A conditioned decoder feeds back its own output: unrolled over T steps, so T must be known.
-                    if (_model.Architecture.ConditionalDecoder && knownSteps == 0)
-                    {
-                        throw OnnxRefusal.For(nameof(SequenceEncodingTransformer), $"column '{name}': a conditioned decoder is unrolled over the steps, " +
-                            "which needs a fixed-size sequence column; this one has a variable size");
-                    }
-                    string output = ctx.AddIntermediateVariable(column.Type, name);
-                    if (name == _reconstructionColumnName)
-                        EncoderOnnxWriter.WriteUnscaledSequence(ctx, weights, Rebuilt(), output);
-                    else
-                        AnomalyOnnxWriter.WriteMeanSquare(ctx, AnomalyOnnxWriter.WriteErrors(ctx, x, Rebuilt()), output);
-                }
+                string output = ctx.AddIntermediateVariable(column.Type, name);
+                if (name == OutputColumnName && Readout == SequenceEncodingReadout.SegmentMeans)
+                    EncoderOnnxWriter.WriteSegmentMeans(ctx, graph.Hidden, ReadoutSegments, graph.InputSteps, output);
+                else if (name == OutputColumnName || name == _codeColumnName)
+                    ctx.CreateNode("Identity", new[] { graph.Code }, new[] { output }, ctx.GetNodeName("Identity"), "");
+                else if (name == _reconstructionColumnName)
+                    EncoderOnnxWriter.WriteUnscaledSequence(ctx, graph.Weights, graph.Reconstruction(), output);
+                else if (name == _forecastColumnName)
+                    EncoderOnnxWriter.WriteUnscaledSequence(ctx, graph.Weights, graph.Forecast(), output);
+                else if (name == _errorColumnName)
+                    AnomalyOnnxWriter.WriteMeanSquare(ctx, graph.Errors(), output);
                 else
-                {
                     throw OnnxRefusal.For(nameof(SequenceEncodingTransformer), $"column '{name}'");
-                }
             }
             return true;
         }

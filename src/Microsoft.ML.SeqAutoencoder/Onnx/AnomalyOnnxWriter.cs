@@ -6,10 +6,10 @@ using Microsoft.ML.SeqAutoencoder.Torch;
 namespace Microsoft.ML.SeqAutoencoder.Onnx
 {
     /// <summary>
-    /// Writes the per-sequence anomaly score into an ML.NET ONNX export: the encoder (<see cref="EncoderOnnxWriter"/>), the
-    /// unconditioned reconstruction decoder (the code repeated over the T steps, its LSTM layers and output layer, turned
-    /// back into input order when it rebuilds reversed), the scaled errors |x − x̂| / scale, the raw score (their mean
-    /// square, or the mean Mahalanobis distance of the steps) and Score = raw / (raw + threshold) as a [N, 1] column.
+    /// The decoders and the anomaly score in an ML.NET ONNX export: a decoder's output over some steps (the code repeated
+    /// over them through its LSTM layers and output layer, or for a conditioned decoder the steps unrolled, each fed the
+    /// previous output), turned back into input order when it rebuilds reversed; the scaled errors |x − x̂| / scale; the
+    /// raw score (their mean square, or the mean Mahalanobis distance of the steps) and Score = raw / (raw + threshold).
     /// </summary>
     internal static class AnomalyOnnxWriter
     {
@@ -53,12 +53,16 @@ namespace Microsoft.ML.SeqAutoencoder.Onnx
         /// the previous output (zeros before the first), in input order and scaled units [T, N, F].
         /// </summary>
         public static string WriteConditionedReconstruction(OnnxContext ctx, int f, string code, int steps, IReadOnlyList<LstmLayerWeights> decoderLayers,
-            float[] outputWeight, float[] outputBias, bool reversed)
+            float[] outputWeight, float[] outputBias, bool reversed, string first = null)
         {
             int h = decoderLayers[^1].HiddenSize;
-            // Zeros [N, F] shaped from the code: the decoder's first "previous output".
-            string codeSum = Node(ctx, "ReduceSum", new[] { code }, "CodeSum", n => { n.AddAttribute("axes", new long[] { 1 }); n.AddAttribute("keepdims", 1); });
-            string previous = Node(ctx, "Add", new[] { Node(ctx, "Sub", new[] { codeSum, codeSum }, "RowZeros"), ctx.AddInitializer(new float[f], new long[] { f }, "FeatureZeros") }, "Previous");
+            // The decoder's first "previous output": given (a forecast starts from the last input step), or zeros [N, F].
+            string previous = first;
+            if (previous is null)
+            {
+                string codeSum = Node(ctx, "ReduceSum", new[] { code }, "CodeSum", n => { n.AddAttribute("axes", new long[] { 1 }); n.AddAttribute("keepdims", 1); });
+                previous = Node(ctx, "Add", new[] { Node(ctx, "Sub", new[] { codeSum, codeSum }, "RowZeros"), ctx.AddInitializer(new float[f], new long[] { f }, "FeatureZeros") }, "Previous");
+            }
             var weights = new (string W, string R, string B)[decoderLayers.Count];
             for (int l = 0; l < decoderLayers.Count; l++)
             {
@@ -110,30 +114,13 @@ namespace Microsoft.ML.SeqAutoencoder.Onnx
             column.AddAttribute("axes", new long[] { 1 });
         }
 
-        /// <param name="ctx">The export.</param>
-        /// <param name="encoder">The encoder's weights.</param>
-        /// <param name="decoderLayers">The reconstruction decoder's LSTM layers.</param>
-        /// <param name="outputWeight">The decoder's output layer, F × H.</param>
-        /// <param name="outputBias">Its bias, F.</param>
-        /// <param name="reversed">Whether the decoder rebuilds the steps last first.</param>
-        /// <param name="conditionedSteps">T for a conditioned decoder (unrolled over the steps); 0 for an unconditioned one.</param>
-        /// <param name="mean">Mahalanobis: the error mean (F); null for the mean squared error.</param>
-        /// <param name="precision">Mahalanobis: the precision matrix (F × F).</param>
-        /// <param name="threshold">The learned raw threshold.</param>
-        /// <param name="input">The sequence column's variable, [N, T·F].</param>
-        /// <param name="score">The Score variable to write, [N, 1].</param>
-        public static void WriteScore(OnnxContext ctx, EncoderWeights encoder, IReadOnlyList<LstmLayerWeights> decoderLayers, float[] outputWeight,
-            float[] outputBias, bool reversed, int conditionedSteps, float[] mean, float[] precision, double threshold, string input, string score)
+        /// <summary>
+        /// The raw score of every row from its scaled errors [steps, N, F] (the mean square, or with <paramref name="mean"/> the
+        /// mean Mahalanobis distance of its steps) and Score = raw / (raw + <paramref name="threshold"/>) as [N, 1] into
+        /// <paramref name="score"/>.
+        /// </summary>
+        public static void WriteScore(OnnxContext ctx, string errors, int f, float[] mean, float[] precision, double threshold, string score)
         {
-            int f = encoder.FeaturesPerStep;
-            string x = EncoderOnnxWriter.WriteScaledSteps(ctx, encoder, input); // [T, N, F]
-            var hidden = EncoderOnnxWriter.WriteLayers(ctx, encoder.Layers, x, "Lstm");
-            string code = ctx.AddIntermediateVariable(null, "Code", true);
-            EncoderOnnxWriter.WriteCode(ctx, encoder, hidden, code); // [N, E]
-            string rebuilt = conditionedSteps > 0
-                ? WriteConditionedReconstruction(ctx, f, code, conditionedSteps, decoderLayers, outputWeight, outputBias, reversed)
-                : WriteReconstruction(ctx, f, x, code, decoderLayers, outputWeight, outputBias, reversed);
-            string errors = WriteErrors(ctx, x, rebuilt); // [T, N, F]
             string raw;
             if (mean is null)
             {
@@ -145,7 +132,7 @@ namespace Microsoft.ML.SeqAutoencoder.Onnx
                 string d = Node(ctx, "Sub", new[] { errors, ctx.AddInitializer(mean, new long[] { f }, "ErrorMean") }, "Centered");
                 string pd = Node(ctx, "MatMul", new[] { d, ctx.AddInitializer(precision, new long[] { f, f }, "Precision") }, "PrecisionTimes");
                 string steps = Node(ctx, "ReduceSum", new[] { Node(ctx, "Mul", new[] { pd, d }, "Quadratic") }, "StepDistances",
-                    n => { n.AddAttribute("axes", new long[] { 2 }); n.AddAttribute("keepdims", 0); }); // [T, N]
+                    n => { n.AddAttribute("axes", new long[] { 2 }); n.AddAttribute("keepdims", 0); }); // [steps, N]
                 raw = Node(ctx, "ReduceMean", new[] { steps }, "Raw", n => { n.AddAttribute("axes", new long[] { 0 }); n.AddAttribute("keepdims", 0); });
             }
             string normalized = Node(ctx, "Div", new[] { raw, Node(ctx, "Add", new[] { raw, ctx.AddInitializer((float)threshold, "Threshold") }, "RawPlusThreshold") }, "Normalized");

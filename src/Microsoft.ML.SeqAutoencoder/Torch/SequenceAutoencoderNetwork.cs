@@ -51,6 +51,9 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         /// <summary>The reconstruction decoder, or null in Prediction mode (for export).</summary>
         internal SequenceDecoder ReconstructionDecoder => reconstruction;
 
+        /// <summary>The prediction decoder, or null in Reconstruction mode (for export).</summary>
+        internal SequenceDecoder PredictionDecoder => prediction;
+
         /// <summary>
         /// Training loss on one batch: mean squared error on standardized values of each decoder (padding
         /// masked out), summed over decoders. Conditioned decoders are teacher-forced; while training, each

@@ -278,6 +278,48 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Onnx
             }
         }
 
+        [Theory]
+        [InlineData(SequenceAutoencoderMode.Prediction, false)]
+        [InlineData(SequenceAutoencoderMode.Composite, false)]
+        [InlineData(SequenceAutoencoderMode.Prediction, true)]
+        [InlineData(SequenceAutoencoderMode.Composite, true)]
+        public void ForecastingModesExportTheForecastAndTheScore(SequenceAutoencoderMode mode, bool conditional)
+        {
+            var ml = new MLContext(seed: 1);
+            var data = ml.Data.LoadFromEnumerable(Rows(30));
+            var options = Options(SequenceEncodingReadout.SegmentMeans);
+            options.Mode = mode;
+            options.PredictionLength = 3;
+            options.ConditionalDecoder = conditional;
+            options.ForecastColumnName = "Forecast";
+            options.ReconstructionErrorColumnName = "Error";
+            if (mode == SequenceAutoencoderMode.Composite)
+                options.ReconstructionColumnName = "Reconstruction";
+            using var encoder = ml.Transforms.EncodeSequences(options).Fit(data);
+            byte[] model = Export(ml, encoder, ml.Data.LoadFromEnumerable(Array.Empty<SequenceOnly>()));
+            var scored = encoder.Transform(data);
+            float[][] rows = data.GetColumn<float[]>(nameof(Row.Features)).ToArray();
+            AssertClose(scored.GetColumn<float[]>("Encoding").ToArray(), Run(model, rows, "Encoding.output"));
+            AssertClose(scored.GetColumn<float[]>("Forecast").ToArray(), Run(model, rows, "Forecast.output"));
+            AssertClose(scored.GetColumn<float>("Error").Select(e => new[] { e }).ToArray(), Run(model, rows, "Error.output"));
+            if (mode == SequenceAutoencoderMode.Composite)
+                AssertClose(scored.GetColumn<float[]>("Reconstruction").ToArray(), Run(model, rows, "Reconstruction.output"));
+
+            foreach (var method in new[] { SequenceAnomalyScoringMethod.ReconstructionError, SequenceAnomalyScoringMethod.Mahalanobis })
+            {
+                var anomaly = ml.AnomalyDetection.Trainers.LstmAutoencoder(new SequenceAnomalyOptions
+                {
+                    FeatureColumnName = nameof(Row.Features), FeaturesPerStep = FeatureCount, HiddenSizes = new[] { 6 }, EncodingSize = 4,
+                    Epochs = 2, Mode = mode, PredictionLength = 3, ConditionalDecoder = conditional, ScoringMethod = method, Seed = 1,
+                }).Fit(data);
+                using (anomaly.Model)
+                {
+                    byte[] onnx = Export(ml, anomaly, ml.Data.LoadFromEnumerable(Array.Empty<SequenceOnly>()), "Score");
+                    AssertClose(anomaly.Transform(data).GetColumn<float>("Score").Select(v => new[] { v }).ToArray(), Run(onnx, rows, "Score.output"));
+                }
+            }
+        }
+
         [Fact]
         public void AConditionedDecoderOverAVariableSizeColumnIsRefusedNamingTheColumn()
         {

@@ -47,36 +47,10 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Onnx
         }
 
         [Fact]
-        public void AnEncoderInPredictionModeIsRefusedNamingTheStage()
-        {
-            var (ml, data) = Data();
-            using var encoder = ml.Transforms.EncodeSequences(new SequenceEncodingOptions
-            {
-                InputColumnName = nameof(Row.Features), HiddenSizes = new[] { 4 }, EncodingSize = 4, Epochs = 1, Seed = 1,
-                Mode = SequenceAutoencoderMode.Prediction, PredictionLength = 3,
-            }).Fit(data);
-            var e = Refused(ml, encoder, data);
-            Assert.Contains("SequenceEncodingTransformer", e.Message);
-            Assert.Contains("Prediction mode", e.Message);
-        }
-
-        [Fact]
         public void AnomalyModelsItCannotWriteAndTheStreamingDetectorAreRefused()
         {
             var (ml, data) = Data();
-            // The anomaly trainer in Prediction mode, and a fitted model reloaded (ML.NET's scorer, which does not carry the
-            // PredictedLabel threshold into the export).
-            var anomaly = ml.AnomalyDetection.Trainers.LstmAutoencoder(new SequenceAnomalyOptions
-            {
-                FeatureColumnName = nameof(Row.Features), HiddenSizes = new[] { 4 }, EncodingSize = 4, Epochs = 1, Seed = 1,
-                Mode = SequenceAutoencoderMode.Prediction, PredictionLength = 2,
-            }).Fit(data);
-            using (anomaly.Model)
-            {
-                var e = Refused(ml, anomaly, data);
-                Assert.Contains("LstmAutoencoder", e.Message);
-                Assert.Contains("Prediction mode", e.Message);
-            }
+            // A fitted anomaly model reloaded (ML.NET's scorer, which does not carry the PredictedLabel threshold into the export).
             var reconstruction = ml.AnomalyDetection.Trainers.LstmAutoencoder(new SequenceAnomalyOptions
             {
                 FeatureColumnName = nameof(Row.Features), HiddenSizes = new[] { 4 }, EncodingSize = 4, Epochs = 1, Seed = 1,
