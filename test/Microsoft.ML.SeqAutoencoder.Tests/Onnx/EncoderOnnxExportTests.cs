@@ -321,6 +321,46 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Onnx
         }
 
         [Fact]
+        public void TheClassifierAndTheAnomalyTrainerExportOverAVariableSizeColumn()
+        {
+            var ml = new MLContext(seed: 1);
+            var train = Enumerable.Range(0, 45).Select(i => new VariableLabeledRow { Features = Sequence(i, 6 + i % 7), Label = i % 3 }).ToArray();
+            var data = ml.Data.LoadFromEnumerable(train);
+            var classifier = ml.Transforms.Conversion.MapValueToKey("Key", nameof(VariableLabeledRow.Label))
+                .Append(ml.MulticlassClassification.Trainers.LstmSequenceClassifier(new SequenceClassifierOptions
+                {
+                    FeatureColumnName = nameof(VariableLabeledRow.Features), LabelColumnName = "Key", FeaturesPerStep = FeatureCount,
+                    HiddenSizes = new[] { 6 }, EncodingSize = 4, Epochs = 2, Seed = 1,
+                })).Fit(data);
+            var anomaly = ml.AnomalyDetection.Trainers.LstmAutoencoder(new SequenceAnomalyOptions
+            {
+                FeatureColumnName = nameof(VariableLabeledRow.Features), FeaturesPerStep = FeatureCount, HiddenSizes = new[] { 6 }, EncodingSize = 4,
+                Epochs = 2, Seed = 1,
+            }).Fit(data);
+            using var classifierParameters = classifier.LastTransformer.Model;
+            using var anomalyParameters = anomaly.Model;
+            var schemaOnly = ml.Data.LoadFromEnumerable(Array.Empty<VariableRow>());
+            byte[] classifierOnnx = Export(ml, classifier.LastTransformer, schemaOnly, "Score");
+            byte[] anomalyOnnx = Export(ml, anomaly, schemaOnly, "Score");
+            foreach (int steps in new[] { 4, 9 })
+            {
+                var rows = Enumerable.Range(200, 5).Select(i => new VariableLabeledRow { Features = Sequence(i, steps), Label = 0 }).ToArray();
+                var view = ml.Data.LoadFromEnumerable(rows);
+                float[][] inputs = rows.Select(r => r.Features).ToArray();
+                AssertClose(classifier.LastTransformer.Transform(classifier.First().Transform(view)).GetColumn<VBuffer<float>>("Score")
+                    .Select(v => v.DenseValues().ToArray()).ToArray(), Run(classifierOnnx, inputs, "Score.output"));
+                AssertClose(anomaly.Transform(view).GetColumn<float>("Score").Select(v => new[] { v }).ToArray(), Run(anomalyOnnx, inputs, "Score.output"));
+            }
+        }
+
+        private sealed class VariableLabeledRow
+        {
+            public float[] Features { get; set; }
+
+            public float Label { get; set; }
+        }
+
+        [Fact]
         public void AConditionedDecoderOverAVariableSizeColumnIsRefusedNamingTheColumn()
         {
             var ml = new MLContext(seed: 1);
