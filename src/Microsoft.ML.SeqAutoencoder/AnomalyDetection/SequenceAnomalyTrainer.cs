@@ -7,6 +7,7 @@ using Microsoft.ML.SeqAutoencoder.AnomalyDetection;
 using Microsoft.ML.SeqAutoencoder.MLNet;
 using Microsoft.ML.SeqAutoencoder.Torch;
 using Microsoft.ML.Trainers;
+using Microsoft.ML.SeqAutoencoder.Native;
 
 namespace Microsoft.ML.SeqAutoencoder
 {
@@ -138,6 +139,7 @@ namespace Microsoft.ML.SeqAutoencoder
             int[] training = order[holdOut..].Order().ToArray();
             var trainer = options.CreateTrainer(seed);
             ch.Info($"Training a {options.CreateArchitecture()} on {training.Length} sequences, {holdOut} held out for scoring, seed {seed}.");
+            ch.Info(NativeAllocator.Report());
             var network = trainer.Train(rows, training, p => ch.Info(p.ToString()), Host.CheckAlive);
 
             try

@@ -7,6 +7,7 @@ using Microsoft.ML.SeqAutoencoder.Classification;
 using Microsoft.ML.SeqAutoencoder.MLNet;
 using Microsoft.ML.SeqAutoencoder.Torch;
 using Microsoft.ML.Trainers;
+using Microsoft.ML.SeqAutoencoder.Native;
 
 namespace Microsoft.ML.SeqAutoencoder
 {
@@ -182,6 +183,7 @@ namespace Microsoft.ML.SeqAutoencoder
             ch.Info($"Training an LSTM sequence classifier ({options.CreateEncoderShape()}, {classCount} classes, rows per class [{string.Join(", ", counts)}]) " +
                 $"on {rows.Count} sequences, {(pretrained != null ? "encoder initialized from the pretrained encoder" : "encoder initialized at random")}, " +
                 $"{options.FreezeEncoderEpochs} frozen epochs, seed {seed}.");
+            ch.Info(NativeAllocator.Report());
             var model = trainer.Train(rows, labels.ToArray(), pretrained?.Network, p => ch.Info(p.ToString()), Host.CheckAlive);
             try
             {

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -36,6 +37,7 @@ namespace Microsoft.ML.SeqAutoencoder
         {
             _host = Contracts.CheckRef(env, nameof(env)).Register(nameof(SequenceDecodingEstimator));
             _host.CheckValue(encoder, nameof(encoder));
+            ObjectDisposedException.ThrowIf(encoder.Model.IsDisposed, encoder);
             _host.CheckNonWhiteSpace(outputColumnName, nameof(outputColumnName));
             _host.CheckNonWhiteSpace(inputColumnName, nameof(inputColumnName));
             _host.CheckParam(length > 0, nameof(length), "Must be positive.");
@@ -53,6 +55,7 @@ namespace Microsoft.ML.SeqAutoencoder
         public SequenceDecodingTransformer Fit(IDataView input)
         {
             _host.CheckValue(input, nameof(input));
+            ObjectDisposedException.ThrowIf(_encoder.Model.IsDisposed, _encoder);
             return new SequenceDecodingTransformer(_host, AutoencoderModelFormat.Clone(_encoder.Model), _outputColumnName, _inputColumnName, _length)
                 .CheckedFor<SequenceDecodingTransformer>(input.Schema);
         }

@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SeqAutoencoder.MLNet;
 using Microsoft.ML.SeqAutoencoder.Torch;
+using Microsoft.ML.SeqAutoencoder.Native;
 
 namespace Microsoft.ML.SeqAutoencoder
 {
@@ -62,6 +63,7 @@ namespace Microsoft.ML.SeqAutoencoder
             int seed = _options.Seed ?? _host.Rand.Next();
             var trainer = _options.CreateTrainer(seed);
             ch.Info($"Training a {_options.CreateArchitecture()} on {rows.Count} sequences, seed {seed}.");
+            ch.Info(NativeAllocator.Report());
             var model = trainer.Train(rows, progress: p => ch.Info(p.ToString()), checkAlive: _host.CheckAlive);
             return new SequenceEncodingTransformer(_host, model, _options);
         }

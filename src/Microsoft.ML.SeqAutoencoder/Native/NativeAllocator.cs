@@ -45,7 +45,7 @@ namespace Microsoft.ML.SeqAutoencoder.Native
         private static readonly object _gate = new object();
         private static NativeAllocatorState _state = NativeAllocatorState.NotAttempted;
 
-        /// <summary>What happened on the first call of <see cref="EnsureConfigured"/>.</summary>
+        /// <summary>What happened on the first call of <see cref="EnsureConfigured()"/>.</summary>
         public static NativeAllocatorState State
         {
             get
@@ -56,14 +56,35 @@ namespace Microsoft.ML.SeqAutoencoder.Native
         }
 
         /// <summary>Applies the setting once per process (later calls do nothing) and says what happened.</summary>
-        public static NativeAllocatorState EnsureConfigured()
+        public static NativeAllocatorState EnsureConfigured() => EnsureConfigured(out _);
+
+        /// <summary>Applies the setting once per process; <paramref name="now"/> says whether this call made the change.</summary>
+        public static NativeAllocatorState EnsureConfigured(out bool now)
         {
             lock (_gate)
             {
-                if (_state == NativeAllocatorState.NotAttempted)
+                now = _state == NativeAllocatorState.NotAttempted;
+                if (now)
                     _state = Configure();
                 return _state;
             }
+        }
+
+        /// <summary>
+        /// Applies the setting if no training has yet, and describes the process-wide allocator state for a training's
+        /// log: what was changed (and whether by this call), or why nothing was.
+        /// </summary>
+        public static string Report()
+        {
+            NativeAllocatorState state = EnsureConfigured(out bool now);
+            return state switch
+            {
+                NativeAllocatorState.Applied => $"Native allocator: glibc malloc tuned for libtorch, process-wide (M_MMAP_MAX=0, M_TRIM_THRESHOLD={TrimThresholdBytes / (1024 * 1024)} MiB){(now ? ", applied now, before this first training" : ", applied by an earlier training")}; " +
+                    $"set {DisableEnvironmentVariable}=1 to leave malloc alone.",
+                NativeAllocatorState.DisabledByUser => "Native allocator: left alone (turned off by the user or GLIBC_TUNABLES).",
+                NativeAllocatorState.NotGlibc => "Native allocator: not glibc, nothing to tune.",
+                _ => "Native allocator: glibc refused the tuning; malloc keeps its defaults.",
+            };
         }
 
         /// <summary>

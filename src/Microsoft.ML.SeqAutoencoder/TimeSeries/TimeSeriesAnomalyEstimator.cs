@@ -5,6 +5,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.SeqAutoencoder.TimeSeries;
 using Microsoft.ML.SeqAutoencoder.Torch;
+using Microsoft.ML.SeqAutoencoder.Native;
 
 namespace Microsoft.ML.SeqAutoencoder
 {
@@ -126,6 +127,7 @@ namespace Microsoft.ML.SeqAutoencoder
             ch.Info($"Training a sequence anomaly detector (window {w}, {options.Mode}{(span > w ? $" of {span - w} rows" : "")}, " +
                 $"{options.CreateEncoderShape()}, {options.FeatureScaling} scaling) on {plan.TrainingWindows} windows of {rows} rows; " +
                 $"{plan.HeldOutWindows} held out; seed {seed}.");
+            ch.Info(NativeAllocator.Report());
             SequenceAutoencoderModel model = trainer.Train(Spans(0, plan.TrainingWindows, stride), progress: p => ch.Info(p.ToString()), checkAlive: _host.CheckAlive);
             try
             {

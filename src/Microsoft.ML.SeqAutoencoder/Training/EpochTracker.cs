@@ -16,6 +16,8 @@ namespace Microsoft.ML.SeqAutoencoder.Training
         private readonly Action<EpochProgress> _progress;
         private readonly BestWeights _best = new BestWeights();
         private double _bestLoss = double.PositiveInfinity;
+        private int _lastEpoch;
+        private double _lastMonitored;
         private int _epochsWithoutImprovement;
 
         /// <param name="epochs">Number of epochs planned (for the progress report).</param>
@@ -37,6 +39,8 @@ namespace Microsoft.ML.SeqAutoencoder.Training
             bool countsTowardPatience = true)
         {
             double monitored = validationLoss ?? trainingLoss;
+            _lastEpoch = epoch;
+            _lastMonitored = monitored;
             bool isBest = monitored < _bestLoss;
             if (isBest)
             {
@@ -52,8 +56,20 @@ namespace Microsoft.ML.SeqAutoencoder.Training
             return _patience > 0 && _epochsWithoutImprovement >= _patience;
         }
 
-        /// <summary>Puts the best epoch's weights back into <paramref name="network"/>.</summary>
-        public void RestoreBest(nn.Module network) => _best.Restore(network);
+        /// <summary>
+        /// Puts the best epoch's weights back into <paramref name="network"/>; when no epoch had a finite monitored loss
+        /// (a validation loss that is never finite), reports the divergence with the last epoch and its loss.
+        /// </summary>
+        public void RestoreBest(nn.Module network)
+        {
+            if (!_best.HasSnapshot)
+            {
+                throw new InvalidOperationException($"Training diverged: no epoch had a finite monitored loss (epoch {_lastEpoch}: " +
+                    $"{_lastMonitored.ToString(System.Globalization.CultureInfo.InvariantCulture)}). Lower the learning rate, set a gradient clipping norm, " +
+                    "or check the validation rows for extreme values.");
+            }
+            _best.Restore(network);
+        }
 
         public void Dispose() => _best.Dispose();
 
@@ -64,6 +80,9 @@ namespace Microsoft.ML.SeqAutoencoder.Training
         private sealed class BestWeights : IDisposable
         {
             private readonly Dictionary<string, Tensor> _copies = new Dictionary<string, Tensor>();
+
+            /// <summary>Whether a snapshot was taken.</summary>
+            public bool HasSnapshot => _copies.Count > 0;
 
             /// <summary>Copies every tensor of <paramref name="module"/>'s state dict, overwriting the previous snapshot.</summary>
             public void Snapshot(nn.Module module)
