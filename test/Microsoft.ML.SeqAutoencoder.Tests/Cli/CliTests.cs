@@ -96,6 +96,27 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Cli
         }
 
         [Fact]
+        public void ACommaDecimalCultureChangesNoNumber()
+        {
+            // German: "0,01" is a hundredth there. Numbers on the command line, in files and in the progress stay invariant.
+            var german = new System.Collections.Generic.Dictionary<string, string> { ["LANG"] = "de_DE.UTF-8", ["LC_ALL"] = "de_DE.UTF-8" };
+            // .NET takes the culture from LC_ALL through ICU; with ICU present, de-DE writes a comma.
+            Assert.Equal(",", System.Globalization.CultureInfo.GetCultureInfo("de-DE").NumberFormat.NumberDecimalSeparator);
+            string train = WriteSequences("train.csv", normal: 40, anomalous: 0, seed: 3);
+            var trained = ChildProcess.Run("seqae.dll", german, new[] { "train", train, "-m", PathOf("de.zip"), "-l", "label", "-c", "s0:s15", "--readout", "Code",
+                "--learning-rate", "0.01" }.Concat(_tiny).ToArray());
+            AssertSuccess(trained);
+            var progress = System.Text.RegularExpressions.Regex.Match(trained.Stdout, @"epoch 2/2  loss ([\d.]+), validation ([\d.]+)  ETA");
+            Assert.True(progress.Success, trained.Stdout);
+            Assert.True(double.Parse(progress.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, trained.Stdout);
+            AssertSuccess(ChildProcess.Run("seqae.dll", german, "encode", train, "-m", PathOf("de.zip"), "-o", PathOf("de.csv")));
+            // Encodings are written with '.' decimals: 2 + 4 fields per row, each a number in invariant format.
+            string[] fields = File.ReadLines(PathOf("de.csv")).Skip(1).First().Split(',');
+            Assert.Equal(6, fields.Length);
+            Assert.All(fields.Skip(2), f => Assert.True(float.TryParse(f, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _), f));
+        }
+
+        [Fact]
         public void Sequences_TrainEncodeDetectEvaluate()
         {
             string train = WriteSequences("train.csv", normal: 80, anomalous: 0, seed: 1);

@@ -15,7 +15,10 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.TestData
     /// <summary>Runs an executable built into the shared output folder (a sample, the seqae tool) as a child process.</summary>
     internal static class ChildProcess
     {
-        public static ProcessOutcome Run(string dll, params string[] args)
+        public static ProcessOutcome Run(string dll, params string[] args) => Run(dll, null, args);
+
+        /// <summary>Runs <paramref name="dll"/> with <paramref name="environment"/> added to the child's environment.</summary>
+        public static ProcessOutcome Run(string dll, System.Collections.Generic.IReadOnlyDictionary<string, string> environment, params string[] args)
         {
             string path = Path.Combine(AppContext.BaseDirectory, dll);
             Assert.True(File.Exists(path), $"{path} was not built");
@@ -29,6 +32,8 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.TestData
             // Tiny models: one libtorch thread, and no spinning while the test host waits.
             start.Environment["OMP_NUM_THREADS"] = "1";
             start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+            foreach (var (name, value) in environment ?? new System.Collections.Generic.Dictionary<string, string>())
+                start.Environment[name] = value;
             using var process = Process.Start(start);
             Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
             if (!process.WaitForExit(180_000))
