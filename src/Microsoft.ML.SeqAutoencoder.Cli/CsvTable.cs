@@ -118,8 +118,53 @@ namespace Microsoft.ML.SeqAutoencoder.Cli
             return value;
         }
 
-        private static string[] Split(string line)
-            => line.Split(',').Select(c => c.Trim()).Select(c => c.Length >= 2 && c[0] == '"' && c[^1] == '"' ? c[1..^1] : c).ToArray();
+        /// <summary>
+        /// The cells of one line (RFC 4180): a cell in double quotes may hold commas, and "" inside it is one quote;
+        /// cells outside quotes are trimmed.
+        /// </summary>
+        internal static string[] Split(string line)
+        {
+            var cells = new List<string>();
+            var cell = new StringBuilder();
+            bool quoted = false, wasQuoted = false;
+            for (int i = 0; i < line.Length; i++)
+            {
+                char c = line[i];
+                if (quoted)
+                {
+                    if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                    {
+                        cell.Append('"');
+                        i++;
+                    }
+                    else if (c == '"')
+                    {
+                        quoted = false;
+                    }
+                    else
+                    {
+                        cell.Append(c);
+                    }
+                }
+                else if (c == '"' && cell.ToString().Trim().Length == 0)
+                {
+                    quoted = wasQuoted = true;
+                    cell.Clear();
+                }
+                else if (c == ',')
+                {
+                    cells.Add(wasQuoted ? cell.ToString() : cell.ToString().Trim());
+                    cell.Clear();
+                    wasQuoted = false;
+                }
+                else if (!wasQuoted)
+                {
+                    cell.Append(c);
+                }
+            }
+            cells.Add(wasQuoted ? cell.ToString() : cell.ToString().Trim());
+            return cells.ToArray();
+        }
 
         /// <summary>Writes a CSV: the given pass-through columns of this table, then the added columns.</summary>
         public void Write(string path, int[] passThrough, string[] addedNames, Func<int, IEnumerable<string>> added)
@@ -130,8 +175,11 @@ namespace Microsoft.ML.SeqAutoencoder.Cli
                 writer.WriteLine(string.Join(",", passThrough.Select(c => Quote(Rows[r][c])).Concat(added(r))));
         }
 
-        private static string Quote(string cell) => cell.Contains(' ') || cell.Contains('"') ? "\"" + cell.Replace("\"", "") + "\"" : cell;
+        /// <summary>A cell as RFC 4180 writes it: in double quotes, with each quote doubled, when it holds a comma, a quote or spaces.</summary>
+        internal static string Quote(string cell)
+            => cell.IndexOfAny(new[] { ',', '"', ' ', '\r', '\n' }) >= 0 ? "\"" + cell.Replace("\"", "\"\"") + "\"" : cell;
 
-        public static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+        /// <summary>A number written so that it reads back to the same value (round-trip format, invariant culture).</summary>
+        public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
     }
 }

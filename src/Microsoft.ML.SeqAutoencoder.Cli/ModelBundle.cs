@@ -37,10 +37,22 @@ namespace Microsoft.ML.SeqAutoencoder.Cli
             string directory = Path.GetDirectoryName(Path.GetFullPath(path));
             if (!Directory.Exists(directory))
                 throw new CliException($"cannot write '{path}': folder '{directory}' does not exist.");
-            mlContext.Model.Save(model, schema, path);
-            using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
-            using var stream = zip.CreateEntry(SettingsEntry).Open();
-            JsonSerializer.Serialize(stream, settings, _json);
+            // Written beside the target and moved over it once complete: a reader never sees half a model, and a failed
+            // save leaves the old file.
+            string temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+            try
+            {
+                mlContext.Model.Save(model, schema, temporary);
+                using (var zip = ZipFile.Open(temporary, ZipArchiveMode.Update))
+                using (var stream = zip.CreateEntry(SettingsEntry).Open())
+                    JsonSerializer.Serialize(stream, settings, _json);
+                File.Move(temporary, path, overwrite: true);
+            }
+            finally
+            {
+                if (File.Exists(temporary))
+                    File.Delete(temporary);
+            }
         }
 
         public static (ITransformer Model, CsvSettings Settings) Load(MLContext mlContext, string path)

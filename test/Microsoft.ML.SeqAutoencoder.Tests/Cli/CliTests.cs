@@ -117,6 +117,25 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Cli
         }
 
         [Fact]
+        public void QuotedCellsPassThroughAndNumbersRoundTrip()
+        {
+            string train = WriteSequences("train.csv", normal: 40, anomalous: 0, seed: 3);
+            AssertSuccess(Seqae(new[] { "train", train, "-m", PathOf("q.zip"), "-l", "label", "-c", "s0:s15", "--readout", "Code" }.Concat(_tiny).ToArray()));
+            Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+            // An id with a comma and quotes, as RFC 4180 writes it.
+            string[] lines = File.ReadAllLines(train);
+            lines[1] = "\"a \"\"quoted\"\", id\"" + lines[1].Substring(lines[1].IndexOf(','));
+            File.WriteAllLines(PathOf("quoted.csv"), lines);
+            AssertSuccess(Seqae("encode", PathOf("quoted.csv"), "-m", PathOf("q.zip"), "-o", PathOf("quoted-out.csv")));
+            string first = File.ReadLines(PathOf("quoted-out.csv")).Skip(1).First();
+            Assert.StartsWith("\"a \"\"quoted\"\", id\",", first);
+            // Encodings are written to read back exactly: more than the 6 significant digits of before, somewhere.
+            string[] values = first.Substring(first.LastIndexOf('"') + 2).Split(',').Skip(1).ToArray();
+            Assert.Equal(4, values.Length);
+            Assert.Contains(values, v => v.TrimStart('-').Replace(".", "").TrimStart('0').Length > 6);
+        }
+
+        [Fact]
         public void Sequences_TrainEncodeDetectEvaluate()
         {
             string train = WriteSequences("train.csv", normal: 80, anomalous: 0, seed: 1);
