@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using Microsoft.ML.SeqAutoencoder.Persistence;
 
 namespace Microsoft.ML.SeqAutoencoder.AnomalyDetection
 {
@@ -157,12 +158,16 @@ namespace Microsoft.ML.SeqAutoencoder.AnomalyDetection
                 writer.Write(v);
         }
 
-        /// <summary>Reads what <see cref="Save"/> wrote; a damaged stream gives an <see cref="InvalidDataException"/>.</summary>
+        /// <summary>
+        /// Reads what <see cref="Save"/> wrote; a damaged stream gives the decode exception of <see cref="ModelDecode"/>,
+        /// before anything is allocated when the stream cannot hold F + F² values.
+        /// </summary>
         public static MahalanobisDistribution Load(BinaryReader reader, int expectedDimension)
         {
             int f = reader.ReadInt32();
             if (f != expectedDimension)
-                throw new InvalidDataException($"The error distribution has dimension {f}; the autoencoder has {expectedDimension} features per step.");
+                throw ModelDecode.Damaged($"Not a valid model: the error distribution has dimension {f}; the autoencoder has {expectedDimension} features per step.");
+            ModelDecode.Count(reader, f + (long)f * f, sizeof(double), "error distribution values");
             var mean = new double[f];
             for (int j = 0; j < f; j++)
                 mean[j] = reader.ReadDouble();
@@ -170,7 +175,7 @@ namespace Microsoft.ML.SeqAutoencoder.AnomalyDetection
             for (int j = 0; j < precision.Length; j++)
                 precision[j] = reader.ReadDouble();
             if (!Array.TrueForAll(mean, double.IsFinite) || !Array.TrueForAll(precision, double.IsFinite))
-                throw new InvalidDataException("The error distribution holds non-finite values.");
+                throw ModelDecode.Damaged("Not a valid model: the error distribution holds non-finite values.");
             return new MahalanobisDistribution(mean, precision);
         }
     }

@@ -107,11 +107,19 @@ namespace Microsoft.ML.SeqAutoencoder
             Host.CheckDecode(double.IsFinite(Threshold) && Threshold > 0);
             FeatureColumnName = ctx.LoadNonEmptyString();
             InputSize = ctx.Reader.ReadInt32();
-            Host.CheckDecode(InputSize >= 0);
+            Host.CheckDecode(InputSize >= 0 && InputSize <= ModelDecode.MaxValuesPerSequence);
             bool hasDistribution = ctx.Reader.ReadBoolean();
             Host.CheckDecode(hasDistribution == (ScoringMethod == SequenceAnomalyScoringMethod.Mahalanobis));
             _model = AutoencoderModelFormat.Load(ctx);
-            _distribution = hasDistribution ? MahalanobisDistribution.Load(ctx.Reader, _model.Architecture.FeaturesPerStep) : null;
+            try
+            {
+                _distribution = hasDistribution ? MahalanobisDistribution.Load(ctx.Reader, _model.Architecture.FeaturesPerStep) : null;
+            }
+            catch
+            {
+                _model.Dispose();
+                throw;
+            }
             _column = FeatureColumn(FeatureColumnName);
             _inputType = new VectorDataViewType(NumberDataViewType.Single, InputSize);
         }
@@ -120,7 +128,7 @@ namespace Microsoft.ML.SeqAutoencoder
         internal static SequenceAnomalyModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
         {
             ModelVersions.CheckAtModel(env, ctx, GetVersionInfo());
-            return new SequenceAnomalyModelParameters(env, ctx);
+            return ModelDecode.Read("sequence anomaly model", () => new SequenceAnomalyModelParameters(env, ctx));
         }
 
         /// <summary>Saves the parameters and the network into the model file.</summary>

@@ -47,10 +47,13 @@ namespace Microsoft.ML.SeqAutoencoder
             // string: output column name
             // string: input column name
             // model "Model": the SequenceAnomalyModelParameters
-            string output = ctx.LoadNonEmptyString();
-            string input = ctx.LoadNonEmptyString();
-            ctx.LoadModel<SequenceAnomalyModelParameters, SignatureLoadModel>(env, out var model, ModelName);
-            return new SequenceStepErrorsTransformer(env, model, output, input);
+            return ModelDecode.Read("sequence step errors transformer", () =>
+            {
+                string output = ctx.LoadNonEmptyString();
+                string input = ctx.LoadNonEmptyString();
+                ctx.LoadModel<SequenceAnomalyModelParameters, SignatureLoadModel>(env, out var model, ModelName);
+                return new SequenceStepErrorsTransformer(env, model, output, input);
+            });
         }
 
         private protected override void SaveModel(ModelSaveContext ctx)

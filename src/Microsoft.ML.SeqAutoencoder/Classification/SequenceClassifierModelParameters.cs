@@ -87,10 +87,14 @@ namespace Microsoft.ML.SeqAutoencoder
             // stream "SequenceClassifier": the network (architecture, standardization, weights)
             FeatureColumnName = ctx.LoadNonEmptyString();
             InputSize = ctx.Reader.ReadInt32();
-            Host.CheckDecode(InputSize >= 0);
+            Host.CheckDecode(InputSize >= 0 && InputSize <= ModelDecode.MaxValuesPerSequence);
             int classCount = ctx.Reader.ReadInt32();
             _model = ClassifierModelFormat.Load(ctx);
-            Host.CheckDecode(classCount == _model.Architecture.ClassCount);
+            if (classCount != _model.Architecture.ClassCount)
+            {
+                _model.Dispose();
+                throw ModelDecode.Damaged($"Not a valid sequence classifier model: {classCount} classes in the parameters, {_model.Architecture.ClassCount} in the network.");
+            }
             _column = new SequenceColumn(FeatureColumnName, FeaturesPerStep, 1);
             _inputType = new VectorDataViewType(NumberDataViewType.Single, InputSize);
             _outputType = new VectorDataViewType(NumberDataViewType.Single, classCount);
@@ -100,7 +104,7 @@ namespace Microsoft.ML.SeqAutoencoder
         internal static SequenceClassifierModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
         {
             ModelVersions.CheckAtModel(env, ctx, GetVersionInfo());
-            return new SequenceClassifierModelParameters(env, ctx);
+            return ModelDecode.Read("sequence classifier model", () => new SequenceClassifierModelParameters(env, ctx));
         }
 
         /// <summary>Saves the parameters and the network into the model file.</summary>

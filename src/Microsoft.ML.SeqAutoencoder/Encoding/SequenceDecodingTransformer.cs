@@ -50,11 +50,23 @@ namespace Microsoft.ML.SeqAutoencoder
             // string: output (sequence) column name
             // int: number of steps to decode
             // stream "SequenceAutoencoder": the network (architecture, standardization, weights)
-            string input = ctx.LoadNonEmptyString();
-            string output = ctx.LoadNonEmptyString();
-            int length = ctx.Reader.ReadInt32();
-            env.CheckDecode(length > 0);
-            return new SequenceDecodingTransformer(env, AutoencoderModelFormat.Load(ctx), output, input, length);
+            return ModelDecode.Read("sequence decoder", () =>
+            {
+                string input = ctx.LoadNonEmptyString();
+                string output = ctx.LoadNonEmptyString();
+                int length = ModelDecode.Size(ctx.Reader.ReadInt32(), "decoded length");
+                var model = AutoencoderModelFormat.Load(ctx);
+                try
+                {
+                    ModelDecode.SequenceValues(length, model.Architecture.FeaturesPerStep, "a decoded sequence");
+                    return new SequenceDecodingTransformer(env, model, output, input, length);
+                }
+                catch
+                {
+                    model.Dispose();
+                    throw;
+                }
+            });
         }
 
         private protected override void SaveModel(ModelSaveContext ctx)

@@ -68,27 +68,39 @@ namespace Microsoft.ML.SeqAutoencoder
             // (0x00010002) int: readout (SequenceEncodingReadout); int: segments (0 unless segment means)
             // (0x00010002) string or null: code column name
             // stream "SequenceAutoencoder": the network (architecture, standardization, weights)
-            var options = new SequenceEncodingOptions
+            return ModelDecode.Read("sequence encoder", () =>
             {
-                InputColumnName = ctx.LoadNonEmptyString(),
-                OutputColumnName = ctx.LoadNonEmptyString(),
-                ReconstructionColumnName = ctx.LoadStringOrNull(),
-                ForecastColumnName = ctx.LoadStringOrNull(),
-                ReconstructionErrorColumnName = ctx.LoadStringOrNull(),
-                ScoringBatchSize = ctx.Reader.ReadInt32(),
-                Readout = SequenceEncodingReadout.Code,
-            };
-            env.CheckDecode(options.ScoringBatchSize > 0);
-            if (ctx.Header.ModelVerWritten > ModelVersions.Initial)
-            {
-                options.Readout = (SequenceEncodingReadout)ctx.Reader.ReadInt32();
-                options.ReadoutSegments = ctx.Reader.ReadInt32();
-                env.CheckDecode(options.Readout == SequenceEncodingReadout.Code
-                    ? options.ReadoutSegments == 0
-                    : options.Readout == SequenceEncodingReadout.SegmentMeans && options.ReadoutSegments > 0 && options.ReadoutSegments <= 4096);
-                options.CodeColumnName = ctx.LoadStringOrNull();
-            }
-            return new SequenceEncodingTransformer(env, AutoencoderModelFormat.Load(ctx), options);
+                var options = new SequenceEncodingOptions
+                {
+                    InputColumnName = ctx.LoadNonEmptyString(),
+                    OutputColumnName = ctx.LoadNonEmptyString(),
+                    ReconstructionColumnName = ctx.LoadStringOrNull(),
+                    ForecastColumnName = ctx.LoadStringOrNull(),
+                    ReconstructionErrorColumnName = ctx.LoadStringOrNull(),
+                    ScoringBatchSize = ctx.Reader.ReadInt32(),
+                    Readout = SequenceEncodingReadout.Code,
+                };
+                ModelDecode.Size(options.ScoringBatchSize, "scoring batch size");
+                if (ctx.Header.ModelVerWritten > ModelVersions.Initial)
+                {
+                    options.Readout = (SequenceEncodingReadout)ctx.Reader.ReadInt32();
+                    options.ReadoutSegments = ctx.Reader.ReadInt32();
+                    env.CheckDecode(options.Readout == SequenceEncodingReadout.Code
+                        ? options.ReadoutSegments == 0
+                        : options.Readout == SequenceEncodingReadout.SegmentMeans && options.ReadoutSegments > 0 && options.ReadoutSegments <= 4096);
+                    options.CodeColumnName = ctx.LoadStringOrNull();
+                }
+                var model = AutoencoderModelFormat.Load(ctx);
+                try
+                {
+                    return new SequenceEncodingTransformer(env, model, options);
+                }
+                catch
+                {
+                    model.Dispose();
+                    throw;
+                }
+            });
         }
 
         private protected override void SaveModel(ModelSaveContext ctx)

@@ -47,7 +47,7 @@ namespace Microsoft.ML.SeqAutoencoder.Persistence
             });
         }
 
-        /// <summary>Reads a model written by <see cref="Write"/>; a damaged stream gives an <see cref="InvalidDataException"/>.</summary>
+        /// <summary>Reads a model written by <see cref="Write"/>; a damaged stream gives the decode exception of <see cref="ModelDecode"/>.</summary>
         public static SequenceAutoencoderModel Read(Stream stream)
             => new SequenceAutoencoderModel(_format.Read(stream, reader =>
             {
@@ -64,7 +64,7 @@ namespace Microsoft.ML.SeqAutoencoder.Persistence
                 bool conditional = reader.ReadBoolean();
                 float dropout = _format.CheckDropout(reader.ReadSingle());
                 return new AutoencoderArchitecture(new EncoderShape(features, hidden, encoding, dropout), mode, predictionLength, reverse, conditional);
-            }, architecture => new SequenceAutoencoderNetwork(architecture, seed: 0)));
+            }, a => a.Encoder, architecture => new SequenceAutoencoderNetwork(architecture, seed: 0)));
 
         /// <summary>An independent copy (same weights), for components that must own their network.</summary>
         public static SequenceAutoencoderModel Clone(SequenceAutoencoderModel model)

@@ -39,7 +39,7 @@ namespace Microsoft.ML.SeqAutoencoder.Persistence
             });
         }
 
-        /// <summary>Reads a model written by <see cref="Write"/>; a damaged stream gives an <see cref="InvalidDataException"/>.</summary>
+        /// <summary>Reads a model written by <see cref="Write"/>; a damaged stream gives the decode exception of <see cref="ModelDecode"/>.</summary>
         public static SequenceClassifierModel Read(Stream stream)
             => new SequenceClassifierModel(_format.Read(stream, reader =>
             {
@@ -49,7 +49,7 @@ namespace Microsoft.ML.SeqAutoencoder.Persistence
                     throw _format.Corrupt($"a classifier needs at least two classes; found {classes}");
                 float dropout = _format.CheckDropout(reader.ReadSingle());
                 return new ClassifierArchitecture(new EncoderShape(features, hidden, encoding, dropout), classes);
-            }, architecture => new SequenceClassifierNetwork(architecture, seed: 0)));
+            }, a => a.Encoder, architecture => new SequenceClassifierNetwork(architecture, seed: 0)));
 
         /// <summary>Saves <paramref name="model"/> in the side stream <see cref="StreamName"/> of the model being saved.</summary>
         public static void Save(ModelSaveContext ctx, SequenceClassifierModel model)

@@ -28,14 +28,14 @@ namespace Microsoft.ML.SeqAutoencoder.Persistence
         /// <param name="ctx">The load context of the model.</param>
         /// <param name="name">The stream's name, as given to <see cref="Save"/>.</param>
         /// <param name="read">Reads the stream's content.</param>
-        /// <exception cref="InvalidDataException">The model has no stream named <paramref name="name"/>.</exception>
+        /// <exception cref="FormatException">The model has no stream named <paramref name="name"/> (ML.NET's decode exception).</exception>
         public static T Load<T>(ModelLoadContext ctx, string name, Func<Stream, T> read)
         {
             Contracts.CheckValue(ctx, nameof(ctx));
             T value = default;
             if (!ctx.TryLoadBinaryStream(name, r => value = read(r.BaseStream)))
             {
-                throw new InvalidDataException(
+                throw ModelDecode.Damaged(
                     $"The model file has no '{name}' stream: it is corrupt, truncated or was not written by Microsoft.ML.SeqAutoencoder.");
             }
             return value;

@@ -10,12 +10,12 @@ namespace Microsoft.ML.SeqAutoencoder.Persistence
     /// What this library's network formats share: a signature and a format version, an architecture written by
     /// the format itself (usually starting with the encoder's shape), then the state dict as a
     /// <see cref="StateDictBlock"/>. Reading turns every kind of damage (foreign data, truncation, an impossible
-    /// architecture, weights that do not fit it) into an <see cref="InvalidDataException"/> naming the model kind.
+    /// architecture, weights that do not fit it) into the decode exception of <see cref="ModelDecode"/> naming the model
+    /// kind, and builds no network before its encoder's parameter count is checked against the weight block.
     /// </summary>
     internal sealed class NetworkFormat
     {
         private const int MaxLayers = 64;
-        private const int MaxSize = 1 << 20;
 
         private readonly uint _magic;
         private readonly int _version;
@@ -43,11 +43,12 @@ namespace Microsoft.ML.SeqAutoencoder.Persistence
 
         /// <summary>
         /// Reads what <see cref="Write"/> wrote: checks signature and version, reads the architecture with
-        /// <paramref name="readArchitecture"/>, verifies the state dict, builds the network with
-        /// <paramref name="create"/> and loads the weights into it (disposing it if they do not fit).
+        /// <paramref name="readArchitecture"/>, verifies the state dict, checks that it can hold the parameters of the
+        /// architecture's encoder (<paramref name="encoderOf"/>), builds the network with <paramref name="create"/> and loads
+        /// the weights into it (disposing it if they do not fit).
         /// </summary>
         public TNetwork Read<TArchitecture, TNetwork>(Stream stream, Func<BinaryReader, TArchitecture> readArchitecture,
-            Func<TArchitecture, TNetwork> create)
+            Func<TArchitecture, EncoderShape> encoderOf, Func<TArchitecture, TNetwork> create)
             where TNetwork : nn.Module
         {
             TArchitecture architecture;
@@ -65,19 +66,24 @@ namespace Microsoft.ML.SeqAutoencoder.Persistence
             }
             catch (EndOfStreamException e)
             {
-                throw new InvalidDataException($"The {_kind} model is truncated.", e);
+                throw ModelDecode.Damaged($"The {_kind} model is truncated.", e);
             }
 
+            // Every float parameter takes 4 bytes of the state dict: a block too small for the encoder alone cannot hold
+            // this architecture, which is then not built (a damaged size could ask for terabytes).
+            long encoderBytes = 4 * encoderOf(architecture).ParameterCount;
+            if (weights.Length < encoderBytes)
+                throw Corrupt($"its architecture needs at least {encoderBytes} bytes of weights but the weight block holds {weights.Length}");
             TNetwork network = create(architecture);
             try
             {
                 StateDictBlock.Load(network, weights);
                 return network;
             }
-            catch (Exception e) when (e is not InvalidDataException)
+            catch (Exception e)
             {
                 network.Dispose();
-                throw new InvalidDataException($"The {_kind} weights do not match its architecture or are damaged: {e.Message}", e);
+                throw ModelDecode.Damaged($"The {_kind} weights do not match its architecture or are damaged: {e.Message}", e);
             }
         }
 
@@ -111,10 +117,10 @@ namespace Microsoft.ML.SeqAutoencoder.Persistence
 
         /// <summary><paramref name="value"/> when it is a plausible size, else the "not a valid model" exception.</summary>
         public int CheckSize(int value, string what)
-            => value > 0 && value <= MaxSize ? value : throw Corrupt($"{what} {value} is out of range");
+            => value > 0 && value <= ModelDecode.MaxSize ? value : throw Corrupt($"{what} {value} is out of range");
 
         /// <summary>The exception for a model whose content makes no sense.</summary>
-        public InvalidDataException Corrupt(string why)
-            => new InvalidDataException($"Not a valid {_kind} model: {why}.");
+        public FormatException Corrupt(string why)
+            => ModelDecode.Damaged($"Not a valid {_kind} model: {why}.");
     }
 }

@@ -30,20 +30,44 @@ namespace Microsoft.ML.SeqAutoencoder.Persistence
 
         /// <summary>
         /// Reads and verifies a block written by <see cref="Write"/>; <paramref name="corrupt"/> makes the exception
-        /// for a block that is out of range, truncated or does not match its checksum.
+        /// for a block that is out of range, truncated or does not match its checksum. The declared length is bounded by
+        /// what the stream holds before the weights are allocated (a stream that cannot tell its length is read in chunks,
+        /// so a false length costs no more memory than the bytes really there).
         /// </summary>
-        public static byte[] Read(BinaryReader reader, Func<string, InvalidDataException> corrupt)
+        public static byte[] Read(BinaryReader reader, Func<string, Exception> corrupt)
         {
             long length = reader.ReadInt64();
-            if (length <= 0 || length > int.MaxValue)
+            if (length <= 0 || length > Array.MaxLength)
                 throw corrupt($"a weight block of {length} bytes is out of range");
             byte[] hash = reader.ReadBytes(32);
-            byte[] weights = reader.ReadBytes((int)length);
+            if (hash.Length != 32)
+                throw corrupt("the weights' checksum is truncated");
+            Stream stream = reader.BaseStream;
+            if (stream.CanSeek && length > stream.Length - stream.Position)
+                throw corrupt($"the weights are truncated ({stream.Length - stream.Position} of {length} bytes)");
+            byte[] weights = ReadUpTo(reader, (int)length);
             if (weights.Length != length)
                 throw corrupt($"the weights are truncated ({weights.Length} of {length} bytes)");
             if (!hash.AsSpan().SequenceEqual(SHA256.HashData(weights)))
                 throw corrupt("the weights do not match their checksum (the file is damaged)");
             return weights;
+        }
+
+        // At most length bytes, in chunks, so the buffer grows only with bytes actually read.
+        private static byte[] ReadUpTo(BinaryReader reader, int length)
+        {
+            const int Chunk = 1 << 20;
+            if (length <= Chunk)
+                return reader.ReadBytes(length);
+            var buffer = new MemoryStream();
+            while (buffer.Length < length)
+            {
+                byte[] chunk = reader.ReadBytes((int)Math.Min(Chunk, length - buffer.Length));
+                buffer.Write(chunk);
+                if (chunk.Length < Chunk)
+                    break;
+            }
+            return buffer.ToArray();
         }
 
         /// <summary>Loads verified <paramref name="weights"/> into <paramref name="module"/>, strictly (every key must match).</summary>

@@ -75,43 +75,49 @@ namespace Microsoft.ML.SeqAutoencoder
             // (0x00010003) double: reconstruction scale; double: forecast scale (1 unless Composite)
             // (0x00010003) byte: 1 if non-finite steps are anomalies, 0 if they throw
             // stream "SequenceAutoencoder": the network (architecture, standardization, weights; its mode and forecast length)
-            string input = ctx.LoadNonEmptyString();
-            string output = ctx.LoadNonEmptyString();
-            int windowSize = ctx.Reader.ReadInt32();
-            env.CheckDecode(windowSize >= 2);
-            if (ctx.Header.ModelVerWritten == ModelVersions.Initial)
-                env.CheckDecode(ctx.Reader.ReadInt32() == 0);
-            double confidence = ctx.Reader.ReadDouble();
-            env.CheckDecode(confidence > 0 && confidence < 100);
-            int batchSize = ctx.Reader.ReadInt32();
-            env.CheckDecode(batchSize > 0);
-            int n = ctx.Reader.ReadInt32();
-            env.CheckDecode(n > 0);
-            var scores = new double[n];
-            for (int i = 0; i < n; i++)
+            return ModelDecode.Read("sequence anomaly detector", () =>
             {
-                scores[i] = ctx.Reader.ReadDouble();
-                env.CheckDecode(double.IsFinite(scores[i]) && (i == 0 || scores[i] >= scores[i - 1]));
-            }
-            double reconstructionScale = 1, forecastScale = 1;
-            bool nonFiniteStepsAreAnomalies = false;
-            if (ctx.Header.ModelVerWritten >= 0x00010003)
-            {
-                reconstructionScale = ctx.Reader.ReadDouble();
-                forecastScale = ctx.Reader.ReadDouble();
-                env.CheckDecode(reconstructionScale > 0 && double.IsFinite(reconstructionScale) && forecastScale > 0 && double.IsFinite(forecastScale));
-                byte flag = ctx.Reader.ReadByte();
-                env.CheckDecode(flag <= 1);
-                nonFiniteStepsAreAnomalies = flag == 1;
-            }
-            var model = AutoencoderModelFormat.Load(ctx);
-            if (ctx.Header.ModelVerWritten < 0x00010003 && model.Architecture.Mode != SequenceAutoencoderMode.Reconstruction)
-            {
-                model.Dispose();
-                throw env.ExceptDecode();
-            }
-            return new TimeSeriesAnomalyDetector(env, input, output,
-                new WindowScorer(model, windowSize, scores, confidence, reconstructionScale, forecastScale), batchSize, nonFiniteStepsAreAnomalies);
+                string input = ctx.LoadNonEmptyString();
+                string output = ctx.LoadNonEmptyString();
+                int windowSize = ModelDecode.Size(ctx.Reader.ReadInt32(), "window size", min: 2);
+                if (ctx.Header.ModelVerWritten == ModelVersions.Initial)
+                    env.CheckDecode(ctx.Reader.ReadInt32() == 0);
+                double confidence = ctx.Reader.ReadDouble();
+                env.CheckDecode(confidence > 0 && confidence < 100);
+                int batchSize = ModelDecode.Size(ctx.Reader.ReadInt32(), "scoring batch size");
+                int n = ModelDecode.Count(ctx.Reader, ctx.Reader.ReadInt32(), sizeof(double), "held-out window scores");
+                env.CheckDecode(n > 0);
+                var scores = new double[n];
+                for (int i = 0; i < n; i++)
+                {
+                    scores[i] = ctx.Reader.ReadDouble();
+                    env.CheckDecode(double.IsFinite(scores[i]) && (i == 0 || scores[i] >= scores[i - 1]));
+                }
+                double reconstructionScale = 1, forecastScale = 1;
+                bool nonFiniteStepsAreAnomalies = false;
+                if (ctx.Header.ModelVerWritten >= 0x00010003)
+                {
+                    reconstructionScale = ctx.Reader.ReadDouble();
+                    forecastScale = ctx.Reader.ReadDouble();
+                    env.CheckDecode(reconstructionScale > 0 && double.IsFinite(reconstructionScale) && forecastScale > 0 && double.IsFinite(forecastScale));
+                    byte flag = ctx.Reader.ReadByte();
+                    env.CheckDecode(flag <= 1);
+                    nonFiniteStepsAreAnomalies = flag == 1;
+                }
+                var model = AutoencoderModelFormat.Load(ctx);
+                try
+                {
+                    env.CheckDecode(ctx.Header.ModelVerWritten >= 0x00010003 || model.Architecture.Mode == SequenceAutoencoderMode.Reconstruction);
+                    ModelDecode.SequenceValues(windowSize + model.Architecture.PredictionLength, model.Architecture.FeaturesPerStep, "a window");
+                    return new TimeSeriesAnomalyDetector(env, input, output,
+                        new WindowScorer(model, windowSize, scores, confidence, reconstructionScale, forecastScale), batchSize, nonFiniteStepsAreAnomalies);
+                }
+                catch
+                {
+                    model.Dispose();
+                    throw;
+                }
+            });
         }
 
         void ICanSaveModel.Save(ModelSaveContext ctx)

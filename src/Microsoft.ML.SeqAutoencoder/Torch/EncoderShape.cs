@@ -12,6 +12,24 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         /// <summary>Size of the last encoder layer, i.e. the raw code before any projection.</summary>
         public int LastHiddenSize => HiddenSizes[^1];
 
+        /// <summary>
+        /// The encoder's trainable parameters: each LSTM layer's input and recurrent weights and two biases
+        /// (4h·(in + h) + 8h, PyTorch's layout), and the projection when the encoding size differs from the last layer's.
+        /// </summary>
+        public long ParameterCount
+        {
+            get
+            {
+                long count = 0, input = FeaturesPerStep;
+                foreach (long h in HiddenSizes)
+                {
+                    count += checked(4 * h * (input + h) + 8 * h);
+                    input = h;
+                }
+                return EncodingSize == LastHiddenSize ? count : checked(count + input * EncodingSize + EncodingSize);
+            }
+        }
+
         /// <summary>Whether an encoder of <paramref name="other"/>'s shape has the same weights' shapes (dropout aside).</summary>
         public bool SameWeightsAs(EncoderShape other)
             => FeaturesPerStep == other.FeaturesPerStep && EncodingSize == other.EncodingSize

@@ -48,7 +48,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Classification
         }
 
         [Fact]
-        public void DamagedStreamsGiveInvalidDataException()
+        public void DamagedStreamsGiveTheDecodeException()
         {
             var (set, labels) = Ragged(16, seed: 4);
             var settings = new TrainingSettings(1, 8, 1, 0, 0, Seed: 1);
@@ -62,7 +62,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Classification
 
             void AssertInvalid(byte[] data, string expected)
             {
-                var e = Assert.Throws<InvalidDataException>(() => ClassifierModelFormat.Read(new MemoryStream(data)));
+                var e = Assert.Throws<FormatException>(() => ClassifierModelFormat.Read(new MemoryStream(data)));
                 Assert.Contains(expected, e.Message);
             }
 

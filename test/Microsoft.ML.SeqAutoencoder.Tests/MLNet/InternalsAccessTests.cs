@@ -102,7 +102,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.MLNet
             SaveModel(env, file, ctx => ctx.Writer.Write(42));
 
             file.Position = 0;
-            var exception = Assert.Throws<InvalidDataException>(() => LoadModel(env, file, ctx =>
+            var exception = Assert.Throws<FormatException>(() => LoadModel(env, file, ctx =>
             {
                 ctx.Reader.ReadInt32();
                 ModelStreams.Load<int>(ctx, StreamName, stream => throw new InvalidOperationException("There is no stream to read."));

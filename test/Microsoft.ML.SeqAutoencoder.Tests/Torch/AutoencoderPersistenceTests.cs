@@ -45,7 +45,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Torch
         }
 
         [Fact]
-        public void DamagedStreamsGiveInvalidDataException()
+        public void DamagedStreamsGiveTheDecodeException()
         {
             var (train, _) = SineMixtures(16, 8, seed: 22);
             using var model = TinyAutoencoders.Train(TinyAutoencoders.Architecture(hidden: new[] { 8 }, encodingSize: 4), TinyAutoencoders.Settings(epochs: 1), train);
@@ -55,7 +55,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Torch
 
             void AssertInvalid(byte[] data, string expected)
             {
-                var e = Assert.Throws<InvalidDataException>(() => AutoencoderModelFormat.Read(new MemoryStream(data)));
+                var e = Assert.Throws<FormatException>(() => AutoencoderModelFormat.Read(new MemoryStream(data)));
                 Assert.Contains(expected, e.Message);
             }
 
@@ -72,6 +72,31 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Torch
             for (int i = bytes.Length - 200; i < bytes.Length - 150; i++)
                 badWeights[i] ^= 0xFF;
             AssertInvalid(badWeights, "checksum");
+
+            // A weight block that claims 1 GiB in a short stream is refused before anything is allocated.
+            byte[] hugeBlock = (byte[])bytes.Clone();
+            BitConverter.GetBytes(1L << 30).CopyTo(hugeBlock, 38); // after magic, version, F, n, 1 hidden size, E, mode, P, 2 flags, dropout
+            long allocated = GC.GetAllocatedBytesForCurrentThread();
+            AssertInvalid(hugeBlock, "truncated");
+            allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+            Assert.True(allocated < 16 << 20, $"refusing the block allocated {allocated >> 20} MiB");
+        }
+
+        [Fact]
+        public void ArchitectureTooLargeForItsWeightsIsNotBuilt()
+        {
+            // A consistent stream (right signature, a valid checksum) whose architecture asks for 2^20 hidden units: the
+            // encoder alone would need 16 TiB of weights; the block holds a few KiB. The network must not be built.
+            var (train, _) = SineMixtures(16, 8, seed: 23);
+            using var model = TinyAutoencoders.Train(TinyAutoencoders.Architecture(hidden: new[] { 8 }, encodingSize: 4), TinyAutoencoders.Settings(epochs: 1), train);
+            var stream = new MemoryStream();
+            AutoencoderModelFormat.Write(stream, model);
+            byte[] bytes = stream.ToArray();
+            BitConverter.GetBytes(1 << 20).CopyTo(bytes, 16); // the hidden size
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var e = Assert.Throws<FormatException>(() => AutoencoderModelFormat.Read(new MemoryStream(bytes)));
+            Assert.Contains("needs at least 17592253153296 bytes of weights", e.Message);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"refusing took {watch.Elapsed}");
         }
     }
 }
