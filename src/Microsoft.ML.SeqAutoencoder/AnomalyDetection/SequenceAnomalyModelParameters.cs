@@ -208,6 +208,7 @@ namespace Microsoft.ML.SeqAutoencoder
         internal void WriteOnnx(OnnxContext ctx, string input, string score)
         {
             int knownSteps = InputSize / FeaturesPerStep;
+            using var use = _model.Use();
             var graph = new AutoencoderOnnxGraph(ctx, _model.Network, input, knownSteps);
             if (!graph.DecodersExport)
             {

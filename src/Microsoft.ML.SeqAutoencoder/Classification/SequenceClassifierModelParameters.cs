@@ -162,6 +162,7 @@ namespace Microsoft.ML.SeqAutoencoder
         bool ISingleCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, string[] outputNames, string featureColumn)
         {
             Host.Check(outputNames.Length == 2, "Expected the PredictedLabel and Score outputs.");
+            using var use = _model.Use();
             var network = _model.Network;
             EncoderWeights weights = network.Encoder.Weights();
             var hidden = EncoderOnnxWriter.WriteLstm(ctx, weights, featureColumn);

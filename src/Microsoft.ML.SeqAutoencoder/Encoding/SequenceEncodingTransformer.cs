@@ -201,6 +201,7 @@ namespace Microsoft.ML.SeqAutoencoder
                 return true;
             }
             int knownSteps = inputSchema[InputColumnName].Type is VectorDataViewType { IsKnownSize: true } vector ? vector.Size / FeaturesPerStep : 0;
+            using var use = _model.Use();
             var graph = new AutoencoderOnnxGraph(ctx, _model.Network, ctx.GetVariableName(InputColumnName), knownSteps);
             foreach (var column in binding.Columns)
             {

@@ -34,7 +34,7 @@ namespace Microsoft.ML.SeqAutoencoder.Persistence
 
         public static void Write(Stream stream, SequenceAutoencoderModel model)
         {
-            ObjectDisposedException.ThrowIf(model.IsDisposed, model);
+            using var use = model.Use();
             AutoencoderArchitecture a = model.Architecture;
             _format.Write(stream, model.Network, writer =>
             {

@@ -29,7 +29,7 @@ namespace Microsoft.ML.SeqAutoencoder.Persistence
 
         public static void Write(Stream stream, SequenceClassifierModel model)
         {
-            ObjectDisposedException.ThrowIf(model.IsDisposed, model);
+            using var use = model.Use();
             ClassifierArchitecture a = model.Architecture;
             _format.Write(stream, model.Network, writer =>
             {

@@ -9,15 +9,16 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
     /// <summary>
     /// A fitted autoencoder ready for inference: codes, reconstructions, forecasts and standardized errors for batches
     /// of sequences, computed without gradients in a dispose scope per batch. Safe to call from several threads at
-    /// once (the network is only read). Owns the network: dispose it when done. Saved and loaded by
+    /// once (the network is only read), and to dispose while they run (<see cref="NetworkLifetime"/>). Owns the network:
+    /// dispose it when done. Saved and loaded by
     /// <c>Persistence/AutoencoderModelFormat</c>.
     /// </summary>
     internal sealed class SequenceAutoencoderModel : IDisposable
     {
         private readonly SequenceAutoencoderNetwork _network;
         private readonly float[] _std;
+        private readonly NetworkLifetime _lifetime;
         private long _forwardPasses;
-        private bool _disposed;
 
         public SequenceAutoencoderModel(SequenceAutoencoderNetwork network)
         {
@@ -25,6 +26,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
             _network = network;
             _network.eval();
             _std = network.Encoder.Standardizer.Std;
+            _lifetime = new NetworkLifetime(network, this);
         }
 
         /// <summary>The network's shape.</summary>
@@ -36,8 +38,15 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         /// <summary>The underlying network (for persistence, fine-tuning and tests).</summary>
         internal SequenceAutoencoderNetwork Network => _network;
 
-        /// <summary>Whether <see cref="Dispose"/> has released the network.</summary>
-        public bool IsDisposed => _disposed;
+        /// <summary>Whether <see cref="Dispose"/> was called.</summary>
+        public bool IsDisposed => _lifetime.IsDisposed;
+
+        /// <summary>Whether the native network has been released.</summary>
+        internal bool IsReleased => _lifetime.IsReleased;
+
+        /// <summary>A use of <see cref="Network"/> by code outside this class (persistence, export): hold it while reading the network.</summary>
+        /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+        public NetworkLifetime.Use Use() => _lifetime.Enter();
 
         /// <summary>
         /// Runs the sequences of <paramref name="set"/> at <paramref name="indices"/> (all when null) in forward passes of
@@ -48,7 +57,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         /// </summary>
         public SequenceOutputs[] Run(SequenceSet set, int batchSize, SequenceOutputKinds kinds, IReadOnlyList<int> indices = null, int segments = 0)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var use = _lifetime.Enter();
             var arch = Architecture;
             Contracts.Assert(set.FeaturesPerStep == arch.FeaturesPerStep && set.TargetSteps == arch.PredictionLength && batchSize > 0);
             indices ??= set.All();
@@ -120,7 +129,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         /// </summary>
         public float[][] Decode(IReadOnlyList<float[]> codes, int steps)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var use = _lifetime.Enter();
             int e = Architecture.EncodingSize;
             int f = Architecture.FeaturesPerStep;
             var flat = new float[codes.Count * e];
@@ -138,12 +147,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
             return rows;
         }
 
-        public void Dispose()
-        {
-            if (_disposed)
-                return;
-            _disposed = true;
-            _network.Dispose();
-        }
+        /// <summary>Refuses new work and releases the network when the forward passes in flight end.</summary>
+        public void Dispose() => _lifetime.Dispose();
     }
 }

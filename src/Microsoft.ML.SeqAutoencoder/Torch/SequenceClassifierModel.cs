@@ -8,12 +8,12 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
     /// <summary>
     /// A fitted sequence classifier ready for inference: class probabilities for batches of sequences, computed
     /// without gradients in a dispose scope per batch. Safe to call from several threads at once (the network is
-    /// only read). Owns the network: dispose it when done. Saved and loaded by <c>Persistence/ClassifierModelFormat</c>.
+    /// only read), and to dispose while they run (<see cref="NetworkLifetime"/>). Owns the network: dispose it when done. Saved and loaded by <c>Persistence/ClassifierModelFormat</c>.
     /// </summary>
     internal sealed class SequenceClassifierModel : IDisposable
     {
         private readonly SequenceClassifierNetwork _network;
-        private bool _disposed;
+        private readonly NetworkLifetime _lifetime;
         private long _forwardPasses;
 
         public SequenceClassifierModel(SequenceClassifierNetwork network)
@@ -21,6 +21,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
             Contracts.AssertValue(network);
             _network = network;
             _network.eval();
+            _lifetime = new NetworkLifetime(network, this);
         }
 
         /// <summary>The network's shape.</summary>
@@ -32,8 +33,12 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         /// <summary>Forward passes run so far (tests count them).</summary>
         internal long ForwardPasses => Interlocked.Read(ref _forwardPasses);
 
-        /// <summary>Whether <see cref="Dispose"/> has released the network.</summary>
-        public bool IsDisposed => _disposed;
+        /// <summary>Whether <see cref="Dispose"/> was called.</summary>
+        public bool IsDisposed => _lifetime.IsDisposed;
+
+        /// <summary>A use of <see cref="Network"/> by code outside this class (persistence, export): hold it while reading the network.</summary>
+        /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+        public NetworkLifetime.Use Use() => _lifetime.Enter();
 
         /// <summary>
         /// Softmax class probabilities (K values each) of every sequence of <paramref name="set"/>, in forward passes of
@@ -41,7 +46,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         /// </summary>
         public float[][] Probabilities(SequenceSet set, int batchSize)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var use = _lifetime.Enter();
             Contracts.Assert(set.FeaturesPerStep == Architecture.Encoder.FeaturesPerStep && batchSize > 0);
             int k = Architecture.ClassCount;
             int[] all = set.All();
@@ -60,12 +65,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
             return results;
         }
 
-        public void Dispose()
-        {
-            if (_disposed)
-                return;
-            _disposed = true;
-            _network.Dispose();
-        }
+        /// <summary>Refuses new work and releases the network when the forward passes in flight end.</summary>
+        public void Dispose() => _lifetime.Dispose();
     }
 }

@@ -58,5 +58,17 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Encoding
             Assert.Throws<ObjectDisposedException>(() => encoder.Transform(data));
             Assert.Throws<ObjectDisposedException>(() => ml.Transforms.DecodeSequences(encoder, "Decoded", "Encoding", 10));
         }
+
+        [Fact]
+        public void DecodeSequencesReleasesItsCopyOfTheNetworkWhenTheSchemaCheckFails()
+        {
+            var ml = new MLContext(seed: 1);
+            var data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 20).Select(i => new Row { Features = Enumerable.Range(0, 10).Select(t => MathF.Sin(t + i)).ToArray() }));
+            using var encoder = Fit(ml, data, out _);
+            long live = Microsoft.ML.SeqAutoencoder.Torch.NetworkLifetime.Live;
+            // The raw data has no "Encoding" column: the decoder's copy of the network is made, then the check throws.
+            Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.DecodeSequences(encoder, "Decoded", "Encoding", 10).Fit(data));
+            Assert.Equal(live, Microsoft.ML.SeqAutoencoder.Torch.NetworkLifetime.Live);
+        }
     }
 }
