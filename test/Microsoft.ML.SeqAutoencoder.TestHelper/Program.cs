@@ -11,6 +11,7 @@ namespace Microsoft.ML.SeqAutoencoder.TestHelper
     /// this fresh process, transforms the rows and writes the requested output columns.
     /// <c>series &lt;model.zip&gt; &lt;values.bin&gt; &lt;out.bin&gt; &lt;inputColumn&gt; &lt;outputColumn&gt;</c>: the same for a
     /// time series, one Single per row, and one vector-of-Double output column.
+    /// <c>noise &lt;bytes&gt;</c>: writes that many bytes to standard error, then "done" to standard output (tests the runner's pipes).
     /// </summary>
     /// <remarks>
     /// Rows file: int32 count, int32 values per row, then count × values floats (one known-size vector column).
@@ -23,6 +24,12 @@ namespace Microsoft.ML.SeqAutoencoder.TestHelper
     {
         private static int Main(string[] args)
         {
+            if (args.Length == 2 && args[0] == "noise")
+            {
+                Console.Error.Write(new string('e', int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)));
+                Console.Out.WriteLine("done");
+                return 0;
+            }
             if (args.Length == 6 && args[0] == "series")
                 return ScoreSeries(args[1], args[2], args[3], args[4], args[5]);
             if (args.Length < 5 || args[0] != "score")

@@ -17,7 +17,10 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.TestData
     {
         public static ProcessOutcome Run(string dll, params string[] args) => Run(dll, null, args);
 
-        /// <summary>Runs <paramref name="dll"/> with <paramref name="environment"/> added to the child's environment.</summary>
+        /// <summary>
+        /// Runs <paramref name="dll"/> with <paramref name="environment"/> added to the child's environment (a null value
+        /// removes the variable). Both output pipes are read asynchronously, so a child that fills one cannot deadlock.
+        /// </summary>
         public static ProcessOutcome Run(string dll, System.Collections.Generic.IReadOnlyDictionary<string, string> environment, params string[] args)
         {
             string path = Path.Combine(AppContext.BaseDirectory, dll);
@@ -33,7 +36,12 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.TestData
             start.Environment["OMP_NUM_THREADS"] = "1";
             start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
             foreach (var (name, value) in environment ?? new System.Collections.Generic.Dictionary<string, string>())
-                start.Environment[name] = value;
+            {
+                if (value is null)
+                    start.Environment.Remove(name);
+                else
+                    start.Environment[name] = value;
+            }
             using var process = Process.Start(start);
             Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
             if (!process.WaitForExit(180_000))
