@@ -14,8 +14,10 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks
         {
             new AllocatorBenchmark(),
             new Speed.SpeedBenchmark(),
+            new Speed.ContentionBenchmark(),
             new MultiPass.MultiPassBenchmark(),
             new Onnx.OnnxScoringBenchmark(),
+            new Memory.FitMemoryBenchmark(),
         }.Concat(Quality.QualityBenchmark.All).ToArray();
 
         private static int Main(string[] args)

@@ -12,6 +12,7 @@ namespace Microsoft.ML.SeqAutoencoder.TestHelper
     /// <c>series &lt;model.zip&gt; &lt;values.bin&gt; &lt;out.bin&gt; &lt;inputColumn&gt; &lt;outputColumn&gt;</c>: the same for a
     /// time series, one Single per row, and one vector-of-Double output column.
     /// <c>noise &lt;bytes&gt;</c>: writes that many bytes to standard error, then "done" to standard output (tests the runner's pipes).
+    /// <c>omp &lt;model.zip&gt;</c>: loads the model, then prints the native environment's OMP_WAIT_POLICY ("(unset)" when none).
     /// </summary>
     /// <remarks>
     /// Rows file: int32 count, int32 values per row, then count × values floats (one known-size vector column).
@@ -28,6 +29,12 @@ namespace Microsoft.ML.SeqAutoencoder.TestHelper
             {
                 Console.Error.Write(new string('e', int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)));
                 Console.Out.WriteLine("done");
+                return 0;
+            }
+            if (args.Length == 2 && args[0] == "omp")
+            {
+                new MLContext(seed: 0).Model.Load(args[1], out _);
+                Console.Out.WriteLine(NativeEnvironment("OMP_WAIT_POLICY") ?? "(unset)");
                 return 0;
             }
             if (args.Length == 6 && args[0] == "series")
@@ -128,6 +135,16 @@ namespace Microsoft.ML.SeqAutoencoder.TestHelper
         private sealed class Row
         {
             public float[] Values { get; set; }
+        }
+
+        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getenv")]
+        private static extern IntPtr GetEnv(string name);
+
+        // What libgomp would read: the process's native environment (not .NET's copy of it).
+        private static string NativeEnvironment(string name)
+        {
+            IntPtr value = GetEnv(name);
+            return value == IntPtr.Zero ? null : System.Runtime.InteropServices.Marshal.PtrToStringUTF8(value);
         }
     }
 }

@@ -71,10 +71,13 @@ namespace Microsoft.ML.SeqAutoencoder.Native
         }
 
         /// <summary>
-        /// Applies the setting if no training has yet, and describes the process-wide allocator state for a training's
-        /// log: what was changed (and whether by this call), or why nothing was.
+        /// Applies the setting if no training has yet, and describes the process-wide native state for a training's log:
+        /// the allocator (what was changed, and whether by this call, or why nothing was) and the OpenMP wait policy
+        /// (<see cref="OpenMpWaitPolicy"/>).
         /// </summary>
-        public static string Report()
+        public static string Report() => AllocatorReport() + " " + OpenMpWaitPolicy.Report();
+
+        private static string AllocatorReport()
         {
             NativeAllocatorState state = EnsureConfigured(out bool now);
             return state switch

@@ -86,18 +86,35 @@ namespace Microsoft.ML.SeqAutoencoder
             int span = w + _options.TargetSteps;
 
             using var ch = _host.Start("Training");
-            var steps = new List<float>();
+            // The series is held once, in segments of up to segmentSteps rows, each starting with the last span − 1 rows
+            // of the one before: every span (window and forecast rows) lies inside one segment, so the training and
+            // held-out windows are views of the segments, not copies (W times the series for overlapping windows).
+            int overlap = span - 1;
+            int segmentSteps = Math.Max(4 * span, SequenceSet.DefaultChunkValues / f);
+            int advance = segmentSteps - overlap;
+            var series = new SequenceSet(f);
             long rows = 0;
             using (var cursor = input.GetRowCursor(new[] { input.Schema[index] }))
             {
                 var read = column.CreateReader(ch, cursor, index, () => cursor.Position);
+                var segment = new float[(long)segmentSteps * f];
                 var step = new float[f];
+                int filled = 0;
                 while (cursor.MoveNext())
                 {
                     read(step);
-                    steps.AddRange(step);
+                    step.CopyTo(segment, filled * f);
+                    filled++;
                     rows++;
+                    if (filled == segmentSteps)
+                    {
+                        series.Add(segment);
+                        Array.Copy(segment, (long)advance * f, segment, 0, (long)overlap * f);
+                        filled = overlap;
+                    }
                 }
+                if (filled > overlap || series.Count == 0 && filled > 0)
+                    series.Add(segment.AsSpan(0, filled * f));
             }
 
             var plan = WindowPlan.For(rows, span, _options.Stride, _options.HoldOutFraction);
@@ -110,15 +127,12 @@ namespace Microsoft.ML.SeqAutoencoder
                     $"At least {WindowPlan.MinimumRows(span, _options.Stride, _options.HoldOutFraction)} rows are needed.");
             }
 
-            float[] values = steps.ToArray();
             int stride = _options.Stride;
-            // The spans (window + forecast rows) starting at firstRow, firstRow + step, ...
+            // The spans (window + forecast rows) starting at rows firstRow, firstRow + step, ...: views of the segments.
             SequenceSet Spans(long firstRow, int count, int step)
             {
-                var spans = new SequenceSet(f, _options.TargetSteps);
-                for (int i = 0; i < count; i++)
-                    spans.Add(values.AsSpan((int)((firstRow + (long)i * step) * f), span * f));
-                return spans;
+                int SegmentOf(int k) => (int)((firstRow + (long)k * step) / advance);
+                return series.Views(count, SegmentOf, k => (int)(firstRow + (long)k * step - (long)SegmentOf(k) * advance), span, _options.TargetSteps);
             }
 
             int seed = _options.Seed ?? _host.Rand.Next();

@@ -11,20 +11,55 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
     /// one place where a row is split into its input and its forecast target. Rows come validated (whole steps,
     /// enough of them, finite: <c>MLNet/SequenceColumn</c> checks and names them), so this class only asserts.
     /// </summary>
+    /// <remarks>
+    /// Memory model: values live in chunks of <see cref="DefaultChunkValues"/> floats (a row longer than that gets a
+    /// chunk of its own); only the first chunk grows, by doubling, and later ones are allocated whole, so adding n values
+    /// copies at most one chunk's worth, never O(n²), and no array approaches 2^31 elements. A row never straddles two chunks, so each is one span. A set may
+    /// also hold views (<see cref="Views"/>): rows that are step ranges of another set's rows, sharing its chunks, as the
+    /// overlapping windows of a time series do. Past <see cref="MaxValues"/> values or 2^31 − 1 rows,
+    /// <see cref="Add"/> throws an <see cref="InvalidOperationException"/> saying what to do.
+    /// </remarks>
     internal sealed class SequenceSet
     {
-        private float[] _values = new float[1024];
-        private int _used;
+        /// <summary>The size of a full chunk: 4 Mi floats, 16 MiB.</summary>
+        public const int DefaultChunkValues = 1 << 22;
+
+        /// <summary>The most values a set holds by default: 2^36 floats, 256 GiB, beyond any one machine this library targets.</summary>
+        public const long DefaultMaxValues = 1L << 36;
+
+        private readonly List<float[]> _chunks = new List<float[]>();
+        private readonly List<int> _chunkOf = new List<int>();
         private readonly List<int> _offsets = new List<int>();
         private readonly List<int> _lengths = new List<int>();
+        private readonly int _chunkValues;
+        private readonly bool _views;
+        private int _lastUsed;
 
         /// <param name="featuresPerStep">F.</param>
         /// <param name="targetSteps">Steps at the end of every row that are its forecast target (0: none).</param>
         public SequenceSet(int featuresPerStep, int targetSteps = 0)
+            : this(featuresPerStep, targetSteps, DefaultChunkValues, DefaultMaxValues)
         {
-            Contracts.Assert(featuresPerStep > 0 && targetSteps >= 0);
+        }
+
+        /// <summary>A set with its own chunk size and value limit (tests use small ones).</summary>
+        internal SequenceSet(int featuresPerStep, int targetSteps, int chunkValues, long maxValues)
+        {
+            Contracts.Assert(featuresPerStep > 0 && targetSteps >= 0 && chunkValues > 0 && maxValues > 0);
             FeaturesPerStep = featuresPerStep;
             TargetSteps = targetSteps;
+            _chunkValues = chunkValues;
+            MaxValues = maxValues;
+        }
+
+        private SequenceSet(SequenceSet source, int targetSteps)
+        {
+            FeaturesPerStep = source.FeaturesPerStep;
+            TargetSteps = targetSteps;
+            _chunks = source._chunks;
+            _chunkValues = source._chunkValues;
+            MaxValues = source.MaxValues;
+            _views = true;
         }
 
         /// <summary>F.</summary>
@@ -39,32 +74,107 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         /// <summary>True when all input sequences have the same number of steps.</summary>
         public bool IsUniform { get; private set; } = true;
 
+        /// <summary>The most values (input and target) this set may hold; <see cref="Add"/> refuses more.</summary>
+        public long MaxValues { get; }
+
+        /// <summary>Values (input and target) held, counting each view's values once per view.</summary>
+        public long TotalValues { get; private set; }
+
+        /// <summary>Floats allocated for the values (chunk capacity), for memory accounting.</summary>
+        internal long AllocatedValues
+        {
+            get
+            {
+                long total = 0;
+                foreach (float[] chunk in _chunks)
+                    total += chunk.Length;
+                return total;
+            }
+        }
+
+        /// <summary>Number of chunks (tests check the growth).</summary>
+        internal int ChunkCount => _chunks.Count;
+
         /// <summary>Number of input steps of sequence <paramref name="index"/>.</summary>
         public int Length(int index) => _lengths[index];
 
         /// <summary>The input values of sequence <paramref name="index"/>, Length(index) · F of them.</summary>
-        public ReadOnlySpan<float> Get(int index) => new ReadOnlySpan<float>(_values, _offsets[index], _lengths[index] * FeaturesPerStep);
+        public ReadOnlySpan<float> Get(int index) => new ReadOnlySpan<float>(_chunks[_chunkOf[index]], _offsets[index], _lengths[index] * FeaturesPerStep);
 
         /// <summary>The <see cref="TargetSteps"/> · F values that follow the input of sequence <paramref name="index"/>.</summary>
         public ReadOnlySpan<float> GetTarget(int index)
-            => new ReadOnlySpan<float>(_values, _offsets[index] + _lengths[index] * FeaturesPerStep, TargetSteps * FeaturesPerStep);
+            => new ReadOnlySpan<float>(_chunks[_chunkOf[index]], _offsets[index] + _lengths[index] * FeaturesPerStep, TargetSteps * FeaturesPerStep);
 
         /// <summary>Appends one row: its input steps, then its <see cref="TargetSteps"/> target steps.</summary>
+        /// <exception cref="InvalidOperationException">The set would pass <see cref="MaxValues"/> values or 2^31 − 1 rows.</exception>
         public void Add(ReadOnlySpan<float> row)
         {
             int f = FeaturesPerStep;
+            Contracts.Assert(!_views, "A set of views does not take rows.");
             Contracts.Assert(row.Length % f == 0 && row.Length / f > TargetSteps, "Rows are whole steps, with at least one input step.");
-            if (_used + row.Length > _values.Length)
-                Array.Resize(ref _values, Math.Max(_values.Length * 2, _used + row.Length));
-            Span<float> stored = new Span<float>(_values, _used, row.Length);
+            long total = checked(TotalValues + row.Length);
+            if (total > MaxValues || Count == int.MaxValue)
+            {
+                throw Contracts.Except($"The sequences read so far ({Count} rows, {TotalValues} values) reach the limit of {MaxValues} values " +
+                    $"({MaxValues * sizeof(float) >> 30} GiB) one training holds in memory. Train on a sample of the rows (e.g. " +
+                    "mlContext.Data.TakeRows or FilterByColumn on a random column), then score every row with the fitted transformer: scoring streams.");
+            }
+            Span<float> stored = Reserve(row.Length, out int chunk, out int offset);
             row.CopyTo(stored);
             Contracts.Assert(IsFinite(stored), "Rows are finite.");
-            int steps = row.Length / f - TargetSteps;
+            AddRow(chunk, offset, row.Length / f - TargetSteps);
+        }
+
+        private void AddRow(int chunk, int offset, int steps)
+        {
             if (Count > 0 && steps != _lengths[0])
                 IsUniform = false;
-            _offsets.Add(_used);
+            _chunkOf.Add(chunk);
+            _offsets.Add(offset);
             _lengths.Add(steps);
-            _used += row.Length;
+            TotalValues += (long)(steps + TargetSteps) * FeaturesPerStep;
+        }
+
+        // Room for length values in the last chunk, else a new chunk. The first chunk starts small and doubles up to the
+        // chunk size (small sets stay small); once it is full the set is large, and later chunks are allocated whole.
+        private Span<float> Reserve(int length, out int chunk, out int offset)
+        {
+            if (_chunks.Count == 0 || _lastUsed + length > _chunkValues && _lastUsed > 0)
+            {
+                int size = _chunks.Count == 0 ? Math.Min(Math.Max(length, 1024), Math.Max(length, _chunkValues)) : Math.Max(length, _chunkValues);
+                _chunks.Add(new float[size]);
+                _lastUsed = 0;
+            }
+            float[] last = _chunks[^1];
+            if (_lastUsed + length > last.Length)
+            {
+                Array.Resize(ref last, Math.Max(_lastUsed + length, (int)Math.Min((long)last.Length * 2, Math.Max(_chunkValues, _lastUsed + length))));
+                _chunks[^1] = last;
+            }
+            chunk = _chunks.Count - 1;
+            offset = _lastUsed;
+            _lastUsed += length;
+            return new Span<float>(last, offset, length);
+        }
+
+        /// <summary>
+        /// A set whose rows are step ranges of this set's rows, without copying a value: view k is
+        /// <paramref name="steps"/> steps of row <paramref name="rowOf"/>(k) from step <paramref name="firstStepOf"/>(k),
+        /// its last <paramref name="targetSteps"/> steps the view's forecast target. The views share this set's chunks: add
+        /// no row to this set while they are used.
+        /// </summary>
+        public SequenceSet Views(int count, Func<int, int> rowOf, Func<int, int> firstStepOf, int steps, int targetSteps)
+        {
+            Contracts.Assert(count >= 0 && steps > targetSteps && targetSteps >= 0);
+            var views = new SequenceSet(this, targetSteps);
+            int f = FeaturesPerStep;
+            for (int k = 0; k < count; k++)
+            {
+                int row = rowOf(k), first = firstStepOf(k);
+                Contracts.Assert(first >= 0 && first + steps <= _lengths[row] + TargetSteps, "A view lies inside its row.");
+                views.AddRow(_chunkOf[row], _offsets[row] + first * f, steps - targetSteps);
+            }
+            return views;
         }
 
         /// <summary>A set of the given rows (input steps then <paramref name="targetSteps"/> target steps each).</summary>

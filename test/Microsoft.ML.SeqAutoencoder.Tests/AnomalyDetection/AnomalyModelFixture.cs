@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Data;
+using Microsoft.ML.SeqAutoencoder.Tests.TestData;
 
 namespace Microsoft.ML.SeqAutoencoder.Tests.AnomalyDetection
 {
@@ -62,7 +63,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.AnomalyDetection
             BatchSize = 32,
             ValidationFraction = 0,
             ScoringMethod = method,
-            Seed = 7,
+            Seed = QualitySeed.Of(7),
         };
 
         public void Dispose()

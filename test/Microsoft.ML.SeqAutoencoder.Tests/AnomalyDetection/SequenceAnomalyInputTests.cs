@@ -128,6 +128,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.AnomalyDetection
             Assert.Contains("Missing", e.Message);
         }
 
+        [Trait("Category", QualitySeed.Category)]
         [Fact]
         public void ConstantFeatureDoesNotBreakMahalanobis()
         {
@@ -168,6 +169,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.AnomalyDetection
             Assert.All(scores, s => Assert.InRange(s, 0f, 1f));
         }
 
+        [Trait("Category", QualitySeed.Category)]
         [Theory]
         [InlineData(SequenceAutoencoderMode.Prediction)]
         [InlineData(SequenceAutoencoderMode.Composite)]

@@ -33,6 +33,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.AnomalyDetection
         public void ReconstructionErrorFindsInjectedAnomalies()
             => AssertFindsAnomalies(_fixture.Reconstruction, _fixture.TestView1, _fixture.Test1, "ReconstructionError");
 
+        [Trait("Category", QualitySeed.Category)]
         [Fact]
         public void MahalanobisFindsInjectedAnomalies()
         {
@@ -105,11 +106,15 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.AnomalyDetection
             Assert.Contains("model", other.Message);
         }
 
+        [Trait("Category", QualitySeed.Category)]
         [Fact]
-        public void FBetaThresholdBeatsQuantileWhenLabelsAreGiven()
+        public void FBetaThresholdComesDownToCatchWeakAnomaliesWhenLabelsAreGiven()
         {
             // Weak anomalies: the 0.99 quantile of normal scores misses many of them; labeled validation data lets
             // the threshold come down to where Fβ is best. Same seed and data: the same network as the fixture's.
+            // Over training seeds (QualitySeed offsets 0-2) the test F1 gain was +0.059, +0.010 and −0.009: not a win
+            // to assert. What holds for every seed is a lower threshold (recall 0.72→0.92, 0.91→0.98, 0.95→0.95) and no
+            // loss of F1 beyond that noise.
             var validation = AnomalySequences.Generate(300, 100, Steps, seed: 5, magnitude: 0.5);
             var test = AnomalySequences.Generate(300, 100, Steps, seed: 6, magnitude: 0.5);
             var options = AnomalyModelFixture.Options(1, SequenceAnomalyScoringMethod.ReconstructionError);
@@ -133,9 +138,17 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.AnomalyDetection
             var quantileOrder = Enumerable.Range(0, test.Count).OrderBy(i => quantileScores[i]).ToArray();
             var fBetaOrder = Enumerable.Range(0, test.Count).OrderBy(i => fBetaScores[i]).ToArray();
             Assert.Equal(quantileOrder, fBetaOrder);
-            Assert.True(fBetaF1 > quantileF1 + 0.03, $"F1 {fBetaF1} vs {quantileF1}");
+            bool[] quantileFlags = _fixture.Reconstruction.Transform(testView).GetColumn<bool>("PredictedLabel").ToArray();
+            bool[] fBetaFlags = fBetaModel.Transform(testView).GetColumn<bool>("PredictedLabel").ToArray();
+            double Recall(bool[] flags) => labels.Where((l, i) => l && flags[i]).Count() / (double)labels.Count(l => l);
+            _output.WriteLine($"test recall: quantile {Recall(quantileFlags):F4}, F1-optimal {Recall(fBetaFlags):F4}");
+            Assert.True(fBetaModel.Model.Threshold < _fixture.Reconstruction.Model.Threshold,
+                $"F1-optimal threshold {fBetaModel.Model.Threshold} vs quantile {_fixture.Reconstruction.Model.Threshold}");
+            Assert.True(Recall(fBetaFlags) >= Recall(quantileFlags), $"recall {Recall(fBetaFlags)} vs {Recall(quantileFlags)}");
+            Assert.True(fBetaF1 > quantileF1 - 0.02, $"F1 {fBetaF1} vs {quantileF1}");
         }
 
+        [Trait("Category", QualitySeed.Category)]
         [Fact]
         public void SavedModelScoresIdenticallyInAnotherProcess()
         {
@@ -165,13 +178,13 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.AnomalyDetection
                     // kernels round a batch of one differently, by ~1e-7.
                     Assert.Equal(1, r2.ReadInt32());
                     foreach (float e in expected)
-                        Assert.Equal(e, r2.ReadSingle(), ScoreTolerance);
+                        Parity.AssertClose(e, r2.ReadSingle(), "score");
                 }
 
                 // In this process too, and the loaded model's threshold can still be moved.
                 var loaded = ML.Model.Load(modelPath, out _);
                 var view = AnomalySequences.Load(ML, rows, 2 * Steps);
-                Assert.Equal(expected, loaded.Transform(view).GetColumn<float>("Score").ToArray(), (a, b) => Math.Abs(a - b) <= ScoreTolerance);
+                Assert.Equal(expected, loaded.Transform(view).GetColumn<float>("Score").ToArray(), (a, b) => Parity.Close(a, b));
                 int flagged = loaded.Transform(view).GetColumn<bool>("PredictedLabel").Count(p => p);
                 int loose = ML.AnomalyDetection.ChangeSequenceAnomalyThreshold(loaded, 0.05f).Transform(view).GetColumn<bool>("PredictedLabel").Count(p => p);
                 Assert.Equal(expected.Count(s => s > 0.5f), flagged);
@@ -194,9 +207,9 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.AnomalyDetection
             for (int i = 0; i < 20; i++)
             {
                 var prediction = engine.Predict(_fixture.Test1[i]);
-                Assert.Equal(batch[i], prediction.Score, ScoreTolerance);
+                Parity.AssertClose(batch[i], prediction.Score, $"row {i}");
                 Assert.Equal(prediction.Score > 0.5f, prediction.PredictedLabel);
-                if (Math.Abs(batch[i] - 0.5f) > ScoreTolerance)
+                if (Parity.ClearOf(batch[i], 0.5))
                     Assert.Equal(batch[i] > 0.5f, prediction.PredictedLabel);
             }
         }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Microsoft.ML.Data;
+using Microsoft.ML.SeqAutoencoder.Tests.TestData;
 
 namespace Microsoft.ML.SeqAutoencoder.Tests.Classification
 {
@@ -39,7 +40,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Classification
             => new SequenceClassifierOptions
             {
                 FeatureColumnName = nameof(ClassRow.Values), HiddenSizes = new[] { 16 }, EncodingSize = 8, Epochs = epochs,
-                BatchSize = 16, ValidationFraction = 0, HeadLearningRate = 0.01, EncoderLearningRate = 0.01, Seed = seed,
+                BatchSize = 16, ValidationFraction = 0, HeadLearningRate = 0.01, EncoderLearningRate = 0.01, Seed = QualitySeed.Of(seed),
             };
 
         public void Dispose() => Model.LastTransformer.Model.Dispose();

@@ -13,16 +13,8 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Classification
     {
         private const int Steps = ClassifierFixture.Steps;
 
-        // Transform scores in batches, PredictionEngine and loaded models one row per pass: libtorch's kernels round a
-        // batch of one differently, by ~1e-7.
-        private const float ScoreTolerance = 1e-6f;
-
-        private static void AssertClose(float[] expected, float[] actual)
-        {
-            Assert.Equal(expected.Length, actual.Length);
-            for (int i = 0; i < expected.Length; i++)
-                Assert.True(Math.Abs(expected[i] - actual[i]) <= ScoreTolerance, $"class {i}: {expected[i]} vs {actual[i]}");
-        }
+        // Transform scores in batches, PredictionEngine and loaded models one row per pass: compared as Parity says.
+        private static void AssertClose(float[] expected, float[] actual) => Parity.AssertClose(expected, actual, "class");
 
         private readonly ClassifierFixture _fixture;
         private readonly ITestOutputHelper _output;
@@ -35,6 +27,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Classification
 
         private MLContext ML => _fixture.ML;
 
+        [Trait("Category", QualitySeed.Category)]
         [Fact]
         public void LearnsFrequencyClassesAndEvaluatesLikeABuiltInTrainer()
         {
@@ -175,6 +168,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Classification
             Assert.NotEqual(first, Fit(8));
         }
 
+        [Trait("Category", QualitySeed.Category)]
         [Fact]
         public void VariableLengthRowsTrainAndScore()
         {

@@ -9,7 +9,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Encoding
     {
         public EncodingModelFixture()
         {
-            MLContext = new MLContext(seed: 1);
+            MLContext = new MLContext(seed: QualitySeed.Of(1));
             MLContext.Log += (_, e) => { lock (Log) Log.Add(e.Message); };
             Train = ShapeRow.Generate(400, seed: 1);
             Test = ShapeRow.Generate(200, seed: 2);

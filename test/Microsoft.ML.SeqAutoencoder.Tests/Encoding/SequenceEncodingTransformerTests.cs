@@ -58,6 +58,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Encoding
             }
         }
 
+        [Trait("Category", QualitySeed.Category)]
         [Fact]
         public void ReconstructionsAreCloseAndErrorsAreSmall()
         {
@@ -71,6 +72,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Encoding
             Assert.All(errors, e => Assert.True(float.IsFinite(e) && e >= 0));
         }
 
+        [Trait("Category", QualitySeed.Category)]
         [Fact]
         public void EncodingsSeparateTwoClassesForAnMLNetTrainer()
         {

@@ -19,7 +19,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.TestData
 
         public static TrainerSettings Settings(int epochs = 60, int batchSize = 32, double learningRate = 0.01,
             double clip = 1.0, double validation = 0, int patience = 0, int seed = 1, double teacherStepDropout = 0.5)
-            => new TrainerSettings(new TrainingSettings(epochs, batchSize, clip, validation, patience, seed), learningRate, teacherStepDropout);
+            => new TrainerSettings(new TrainingSettings(epochs, batchSize, clip, validation, patience, QualitySeed.Of(seed)), learningRate, teacherStepDropout);
 
         public static AutoencoderTrainer Trainer(AutoencoderArchitecture architecture, TrainerSettings settings)
             => new AutoencoderTrainer(architecture, settings.Loop, settings.LearningRate, settings.TeacherStepDropout);

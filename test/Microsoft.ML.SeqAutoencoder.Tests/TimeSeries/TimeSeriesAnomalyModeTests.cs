@@ -37,7 +37,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.TimeSeries
             EncodingSize = 8,
             Epochs = 8,
             ValidationFraction = 0,
-            Seed = 1,
+            Seed = QualitySeed.Of(1),
         };
 
         /// <summary>
@@ -106,12 +106,13 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.TimeSeries
             Assert.Contains("Vector<Single>", e.Message);
         }
 
+        [Trait("Category", QualitySeed.Category)]
         [Theory]
         [InlineData(SequenceAutoencoderMode.Prediction)]
         [InlineData(SequenceAutoencoderMode.Composite)]
         public void ForecastingModesFindInjectedAnomaliesAgreeWithTheEngineAndSurviveSaveLoad(SequenceAutoencoderMode mode)
         {
-            var ml = new MLContext(seed: 1);
+            var ml = new MLContext(seed: QualitySeed.Of(1));
             var train = ml.Data.LoadFromEnumerable(SyntheticSeries.Rows(SyntheticSeries.Clean(0, 1000, seed: 3)));
             var (values, anomalies) = SyntheticSeries.WithAnomalies(1000, 500, seed: 5);
             var test = ml.Data.LoadFromEnumerable(SyntheticSeries.Rows(values));

@@ -41,11 +41,6 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Torch
             }
         }
 
-        private static void AssertClose(float[] expected, float[] actual)
-        {
-            Assert.Equal(expected.Length, actual.Length);
-            for (int k = 0; k < expected.Length; k++)
-                Assert.True(Math.Abs(expected[k] - actual[k]) <= 1e-5f, $"index {k}: {expected[k]} vs {actual[k]}");
-        }
+        private static void AssertClose(float[] expected, float[] actual) => Parity.AssertClose(expected, actual, "index");
     }
 }

@@ -49,6 +49,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Training
             Assert.True(TinyAutoencoders.SameWeights(stopped, reference), "the best epoch's weights were not restored");
         }
 
+        [Trait("Category", QualitySeed.Category)]
         [Fact]
         public void ProgressIsReportedForEveryEpoch()
         {
