@@ -87,9 +87,13 @@ namespace Microsoft.ML.SeqAutoencoder.Cli
 
         private static string OneLine(Exception e)
         {
-            // ML.NET wraps some failures; the innermost message is the one that names the problem.
-            while (e is AggregateException || (e.InnerException != null && e is InvalidOperationException && e.Message.StartsWith("Operation", StringComparison.Ordinal)))
+            // ML.NET wraps some failures (a model that fails to load comes as "Error during class instantiation" over the
+            // load factory's TargetInvocationException); the message inside is the one that names the problem.
+            while (e.InnerException != null && (e is AggregateException or System.Reflection.TargetInvocationException
+                || e is InvalidOperationException && (e.Message.StartsWith("Operation", StringComparison.Ordinal) || e.Message.StartsWith("Error during class instantiation", StringComparison.Ordinal))))
+            {
                 e = e.InnerException;
+            }
             string message = e switch
             {
                 CliException => e.Message,

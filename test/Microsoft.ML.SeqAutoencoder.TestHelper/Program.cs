@@ -12,7 +12,8 @@ namespace Microsoft.ML.SeqAutoencoder.TestHelper
     /// <c>series &lt;model.zip&gt; &lt;values.bin&gt; &lt;out.bin&gt; &lt;inputColumn&gt; &lt;outputColumn&gt;</c>: the same for a
     /// time series, one Single per row, and one vector-of-Double output column.
     /// <c>noise &lt;bytes&gt;</c>: writes that many bytes to standard error, then "done" to standard output (tests the runner's pipes).
-    /// <c>omp &lt;model.zip&gt;</c>: loads the model, then prints the native environment's OMP_WAIT_POLICY ("(unset)" when none).
+    /// <c>omp &lt;model.zip&gt; [value]</c>: sets OMP_WAIT_POLICY to value in code (Environment.SetEnvironmentVariable) when
+    /// given, loads the model, then prints the native environment's OMP_WAIT_POLICY ("(unset)" when none).
     /// </summary>
     /// <remarks>
     /// Rows file: int32 count, int32 values per row, then count × values floats (one known-size vector column).
@@ -31,8 +32,10 @@ namespace Microsoft.ML.SeqAutoencoder.TestHelper
                 Console.Out.WriteLine("done");
                 return 0;
             }
-            if (args.Length == 2 && args[0] == "omp")
+            if (args.Length is 2 or 3 && args[0] == "omp")
             {
+                if (args.Length == 3)
+                    Environment.SetEnvironmentVariable("OMP_WAIT_POLICY", args[2]);
                 new MLContext(seed: 0).Model.Load(args[1], out _);
                 Console.Out.WriteLine(NativeEnvironment("OMP_WAIT_POLICY") ?? "(unset)");
                 return 0;

@@ -7,28 +7,20 @@ namespace Microsoft.ML.SeqAutoencoder.Native
 {
     /// <summary>
     /// libtorch's CPU kernels run on libgomp threads, which by default spin for a while after each parallel region
-    /// before they sleep. Beside another CPU-bound process (a server's other work) the spinning threads take the cores
-    /// the working ones need: a fit ran 13× slower. <c>OMP_WAIT_POLICY=PASSIVE</c> makes them sleep at once. libgomp reads
-    /// the variable once, when it loads, so this library sets it (the process's native environment) when its assembly
-    /// loads, before it first touches libtorch, unless the user chose: a value already set (natively, or with
-    /// <see cref="Environment.SetEnvironmentVariable(string, string)"/>, which is then passed on to the native
-    /// environment), the opt-out <see cref="KeepEnvironmentVariable"/>=1, or the AppContext switch
-    /// <see cref="KeepSwitchName"/>. When libgomp is already loaded (TorchSharp used before this library) nothing can
-    /// change. Measured on 2 cores (docs/benchmarks.md, contention benchmark). Linux only.
+    /// before they sleep; <c>OMP_WAIT_POLICY=PASSIVE</c> makes them sleep at once. libgomp reads the variable once, when
+    /// it loads. Measured on 2 cores (docs/benchmarks.md, <c>contention</c>): on a machine of its own PASSIVE makes
+    /// training steps 1.8–12× slower and PredictionEngine 16–50× slower; beside one CPU-bound process it makes batched
+    /// scoring 1.8–2.2× faster and training between 1.5× faster and 1.2× slower; with another libtorch process training
+    /// on the same cores the default was 13× slower. So the library keeps libgomp's default and says in every training's
+    /// log which policy is in effect. What it does: a value set in code with
+    /// <see cref="Environment.SetEnvironmentVariable(string, string)"/> before this assembly loads lives only in .NET's
+    /// copy of the environment on Linux, which libgomp never reads; it is passed on to the native environment here, so
+    /// opting in from code works as long as libtorch has not loaded yet. Linux only.
     /// </summary>
     internal static class OpenMpWaitPolicy
     {
         /// <summary>The variable libgomp reads.</summary>
         public const string VariableName = "OMP_WAIT_POLICY";
-
-        /// <summary>The value this library sets.</summary>
-        public const string Value = "PASSIVE";
-
-        /// <summary>Environment variable that keeps libgomp's own default when set to 1 or true.</summary>
-        public const string KeepEnvironmentVariable = "SEQAE_KEEP_OMP_WAIT_POLICY";
-
-        /// <summary>AppContext switch that keeps libgomp's own default.</summary>
-        public const string KeepSwitchName = "Microsoft.ML.SeqAutoencoder.KeepOpenMpWaitPolicy";
 
         /// <summary>What happened when the assembly loaded.</summary>
         public static OpenMpWaitPolicyState State { get; private set; } = OpenMpWaitPolicyState.NotLinux;
@@ -36,7 +28,7 @@ namespace Microsoft.ML.SeqAutoencoder.Native
         /// <summary>The value in effect (null: libgomp's default).</summary>
         public static string Effective { get; private set; }
 
-#pragma warning disable CA2255 // A library module initializer: the variable must be set before libgomp loads, which can be on any entry point.
+#pragma warning disable CA2255 // A library module initializer: a value set in code must reach the native environment before libgomp loads, which can be on any entry point.
         [ModuleInitializer]
 #pragma warning restore CA2255
         internal static void Initialize()
@@ -51,7 +43,7 @@ namespace Microsoft.ML.SeqAutoencoder.Native
             }
         }
 
-        private static unsafe (OpenMpWaitPolicyState, string) Apply()
+        private static (OpenMpWaitPolicyState, string) Apply()
         {
             if (!OperatingSystem.IsLinux())
                 return (OpenMpWaitPolicyState.NotLinux, null);
@@ -59,34 +51,23 @@ namespace Microsoft.ML.SeqAutoencoder.Native
             if (native != null)
                 return (OpenMpWaitPolicyState.SetByUser, native);
             string managed = Environment.GetEnvironmentVariable(VariableName);
-            if (managed != null)
-            {
-                // Set in code before this assembly loaded: .NET keeps it in its own copy, which libgomp does not read.
-                SetNative(VariableName, managed);
-                return (OpenMpWaitPolicyState.SetByUser, managed);
-            }
-            string keep = Environment.GetEnvironmentVariable(KeepEnvironmentVariable);
-            if (keep == "1" || string.Equals(keep, "true", StringComparison.OrdinalIgnoreCase)
-                || AppContext.TryGetSwitch(KeepSwitchName, out bool kept) && kept)
-            {
-                return (OpenMpWaitPolicyState.KeptByUser, null);
-            }
+            if (managed == null)
+                return (OpenMpWaitPolicyState.Default, null);
             if (File.Exists("/proc/self/maps") && File.ReadAllText("/proc/self/maps").Contains("libgomp", StringComparison.Ordinal))
-                return (OpenMpWaitPolicyState.TooLate, null);
-            SetNative(VariableName, Value);
-            Environment.SetEnvironmentVariable(VariableName, Value);
-            return (OpenMpWaitPolicyState.Applied, Value);
+                return (OpenMpWaitPolicyState.TooLate, managed);
+            SetNative(VariableName, managed);
+            return (OpenMpWaitPolicyState.SetByUser, managed);
         }
 
         /// <summary>One line for a training's log.</summary>
         public static string Report() => State switch
         {
-            OpenMpWaitPolicyState.Applied => $"OpenMP: {VariableName}={Value} set by this library before libtorch loaded (set {KeepEnvironmentVariable}=1, or {VariableName} yourself, to choose).",
+            OpenMpWaitPolicyState.Default => $"OpenMP: {VariableName} unset (libgomp's threads spin briefly before they sleep: fastest on cores of their own; " +
+                $"set {VariableName}=PASSIVE when other CPU-bound work shares them, see docs/benchmarks.md).",
             OpenMpWaitPolicyState.SetByUser => $"OpenMP: {VariableName}={Effective}, as set by the user.",
-            OpenMpWaitPolicyState.KeptByUser => $"OpenMP: {VariableName} left unset ({KeepEnvironmentVariable}); libgomp's threads spin before they sleep.",
-            OpenMpWaitPolicyState.TooLate => $"OpenMP: libgomp was loaded before this library, {VariableName} unchanged; set {VariableName}={Value} before starting the process to keep spinning threads off a busy machine.",
+            OpenMpWaitPolicyState.TooLate => $"OpenMP: {VariableName}={Effective} was set in code after libgomp loaded and has no effect; set it before the process starts.",
             OpenMpWaitPolicyState.NotLinux => "OpenMP: not Linux, wait policy unchanged.",
-            _ => $"OpenMP: {VariableName} could not be set; libgomp keeps its default.",
+            _ => $"OpenMP: {VariableName} could not be read; libgomp keeps its default.",
         };
 
         private static unsafe string GetNative(string name)
@@ -119,16 +100,13 @@ namespace Microsoft.ML.SeqAutoencoder.Native
         /// <summary>Not Linux: nothing done.</summary>
         NotLinux,
 
-        /// <summary>The library set OMP_WAIT_POLICY=PASSIVE.</summary>
-        Applied,
+        /// <summary>Unset: libgomp's default.</summary>
+        Default,
 
-        /// <summary>The user set OMP_WAIT_POLICY.</summary>
+        /// <summary>The user set OMP_WAIT_POLICY (in the environment, or in code, passed on here).</summary>
         SetByUser,
 
-        /// <summary>The user opted out.</summary>
-        KeptByUser,
-
-        /// <summary>libgomp was already loaded.</summary>
+        /// <summary>Set in code after libgomp loaded: no effect.</summary>
         TooLate,
 
         /// <summary>libc could not be called.</summary>

@@ -117,6 +117,31 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Cli
         }
 
         [Fact]
+        public void ADamagedModelFileIsReportedInOneLine()
+        {
+            string train = WriteSequences("damage-train.csv", normal: 40, anomalous: 0, seed: 7);
+            AssertSuccess(Seqae(new[] { "train", train, "-m", PathOf("damaged.zip"), "-l", "label", "-c", "s0:s15", "--readout", "Code" }.Concat(_tiny).ToArray()));
+            using (var zip = System.IO.Compression.ZipFile.Open(PathOf("damaged.zip"), System.IO.Compression.ZipArchiveMode.Update))
+            {
+                var entry = zip.Entries.Single(e => e.FullName.EndsWith("SequenceAutoencoder", StringComparison.Ordinal));
+                string name = entry.FullName;
+                byte[] content;
+                using (var s = entry.Open())
+                {
+                    var copy = new MemoryStream();
+                    s.CopyTo(copy);
+                    content = copy.ToArray();
+                }
+                content[^100] ^= 0xFF;
+                entry.Delete();
+                using var w = zip.CreateEntry(name).Open();
+                w.Write(content);
+            }
+            AssertError(Seqae("encode", train, "-m", PathOf("damaged.zip"), "-o", PathOf("damaged.csv")), 1,
+                "error: Not a valid sequence autoencoder model: the weights do not match their checksum (the file is damaged).");
+        }
+
+        [Fact]
         public void QuotedCellsPassThroughAndNumbersRoundTrip()
         {
             string train = WriteSequences("train.csv", normal: 40, anomalous: 0, seed: 3);
