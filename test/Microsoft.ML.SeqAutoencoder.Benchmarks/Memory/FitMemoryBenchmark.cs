@@ -33,7 +33,8 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Memory
             "  --rows N,...      row counts (streamed from a generator: the input view holds nothing)",
             "  --stages ...      read: only the rows read into the training set (what every Fit holds); encoder: EncodeSequences;",
             "                    anomaly: AnomalyDetection.Trainers.LstmAutoencoder",
-            "  --epochs N        training epochs (the memory does not depend on them)");
+            "  --epochs N        training epochs",
+            "  (child only) --diagnose  after Fit, print the managed heap, RSS after a full GC and after malloc_trim, live tensors");
 
         public int Run(BenchmarkArguments arguments)
         {
@@ -81,6 +82,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Memory
         {
             long rows = arguments.Int("rows", 100_000, 1);
             int epochs = arguments.Int("epochs", 1, 1);
+            bool diagnose = arguments.Flag("diagnose");
             arguments.ThrowOnUnknown();
             BenchmarkShape shape = BenchmarkShape.Find("a");
             var ml = new MLContext(seed: 1);
@@ -94,6 +96,20 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Memory
             using IDisposable model = Fit(ml, stage, shape, RowSource.Load(ml, shape, RowSource.Cycle(pool, rows)), epochs);
             double seconds = clock.Elapsed.TotalSeconds;
             var counters = ProcessCounters.Read();
+            if (diagnose)
+            {
+                var info = GC.GetGCMemoryInfo();
+                long managedBefore = GC.GetTotalMemory(false);
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+                long rssAfterGc = ProcessCounters.Read().RssKiB;
+                Native.NativeAllocator.ReleaseFreeMemory();
+                Console.Error.WriteLine($"diagnose: peak {counters.PeakRssKiB / 1024} MiB, RSS now {counters.RssKiB / 1024} MiB; managed {managedBefore >> 20} MiB " +
+                    $"(GC heap {info.HeapSizeBytes >> 20} MiB, committed {info.TotalCommittedBytes >> 20} MiB, {GC.CollectionCount(2)} gen2 GCs) → " +
+                    $"{GC.GetTotalMemory(false) >> 20} MiB after a full GC; RSS after GC {rssAfterGc / 1024} MiB, after malloc_trim {ProcessCounters.Read().RssKiB / 1024} MiB; " +
+                    $"live tensors {TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount}");
+            }
             // The weights: encoder LSTM and decoder LSTM of hidden h over f features, output layer (biases included).
             long h = shape.Hidden, f = shape.Features;
             long parameters = 2 * (4 * h * (f + h) + 8 * h) + h * f + f;
