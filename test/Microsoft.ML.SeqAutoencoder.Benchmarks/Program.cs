@@ -15,6 +15,7 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks
             new AllocatorBenchmark(),
             new Speed.SpeedBenchmark(),
             new Speed.ContentionBenchmark(),
+            new Speed.OneRowBenchmark(),
             new MultiPass.MultiPassBenchmark(),
             new Onnx.OnnxScoringBenchmark(),
             new Memory.FitMemoryBenchmark(),
