@@ -43,16 +43,6 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
             }
         }
 
-        /// <summary>Whether the native network has been released (no use was in flight, or the last one ended).</summary>
-        internal bool IsReleased
-        {
-            get
-            {
-                lock (_gate)
-                    return _released;
-            }
-        }
-
         /// <summary>Starts a use of the network; dispose the result when the network is no longer read.</summary>
         /// <exception cref="ObjectDisposedException">The network was disposed.</exception>
         public Use Enter()

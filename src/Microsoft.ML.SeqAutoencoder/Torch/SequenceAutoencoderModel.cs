@@ -41,9 +41,6 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         /// <summary>Whether <see cref="Dispose"/> was called.</summary>
         public bool IsDisposed => _lifetime.IsDisposed;
 
-        /// <summary>Whether the native network has been released.</summary>
-        internal bool IsReleased => _lifetime.IsReleased;
-
         /// <summary>A use of <see cref="Network"/> by code outside this class (persistence, export): hold it while reading the network.</summary>
         /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
         public NetworkLifetime.Use Use() => _lifetime.Enter();

@@ -2,12 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
-using System.IO;
 using System.Linq;
-using System.Text;
 using System.Text.Json;
 using Microsoft.ML.SeqAutoencoder.Benchmarks.Harness;
-using Microsoft.ML.SeqAutoencoder.Benchmarks.Quality;
 using Microsoft.ML.SeqAutoencoder.Benchmarks.Speed;
 
 namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Memory
@@ -46,13 +43,9 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Memory
             int epochs = arguments.Int("epochs", 1, 1);
             arguments.ThrowOnUnknown();
 
-            var clock = Stopwatch.StartNew();
-            var report = new StringBuilder();
-            report.AppendLine(BenchmarkEnvironment.Describe());
-            report.AppendLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at start {MachineInfo.LoadAverage().One:F2}; command: fitmemory --rows {string.Join(",", sizes)} --stages {string.Join(",", stages)} --epochs {epochs}");
-            report.AppendLine();
-            report.AppendLine("| stage | rows | data + model MiB | RSS before Fit MiB | peak RSS MiB | growth MiB | growth / (data + model) | Fit s |");
-            report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            var report = new MarkdownReport(Name, $"fitmemory --rows {string.Join(",", sizes)} --stages {string.Join(",", stages)} --epochs {epochs}");
+            report.Add("| stage | rows | data + model MiB | RSS before Fit MiB | peak RSS MiB | growth MiB | growth / (data + model) | Fit s |");
+            report.Add("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             foreach (string stage in stages)
             {
                 foreach (long rows in sizes)
@@ -64,17 +57,10 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Memory
                     double growth = (r.PeakRssKiB - r.RssBeforeKiB) * 1024.0;
                     string line = $"| {stage} | {rows:N0} | {yardstick / (1 << 20):F1} | {r.RssBeforeKiB / 1024} | {r.PeakRssKiB / 1024} | {growth / (1 << 20):F1} | " +
                         $"{growth / yardstick:F2} | {r.FitSeconds:F1} |";
-                    Console.WriteLine(line);
-                    report.AppendLine(line);
+                    report.Measured(line);
                 }
             }
-            report.AppendLine();
-            report.AppendLine($"Total {clock.Elapsed.TotalMinutes:F1} min; load average at end {MachineInfo.LoadAverage().One:F2}.");
-            Console.WriteLine();
-            Console.WriteLine(report);
-            string path = Path.Combine(BenchmarkEnvironment.OutputFolder(), $"fitmemory-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md");
-            File.WriteAllText(path, report.ToString());
-            Console.WriteLine($"Wrote {path}");
+            report.Finish();
             return 0;
         }
 

@@ -2,14 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
-using System.IO;
 using System.Linq;
-using System.Text;
 using System.Text.Json;
 using System.Threading;
 using Microsoft.ML.Data;
 using Microsoft.ML.SeqAutoencoder.Benchmarks.Harness;
-using Microsoft.ML.SeqAutoencoder.Benchmarks.Quality;
 using Microsoft.ML.SeqAutoencoder.Benchmarks.Speed;
 using Microsoft.ML.SeqAutoencoder.MLNet;
 
@@ -48,27 +45,22 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.MultiPass
             int memoryRows = arguments.Int("memory-rows", 1_000_000, 0);
             arguments.ThrowOnUnknown();
 
-            var clock = Stopwatch.StartNew();
-            var report = new StringBuilder();
-            report.AppendLine(BenchmarkEnvironment.Describe());
-            report.AppendLine($"Load average at start: {MachineInfo.LoadAverage().One:F2}; output cache budget {OutputCache.DefaultBudgetBytes() / (1024 * 1024)} MiB.");
-            report.AppendLine();
-            report.AppendLine("| rows | what SDCA reads | fit seconds (normalizer + SDCA) | encoder forward passes | cursors on the source |");
-            report.AppendLine("| ---: | --- | ---: | ---: | ---: |");
+            var report = new MarkdownReport(Name, $"multipass --rows {string.Join(",", sizes)} --steps {steps} --epochs {epochs} --baseline-max-rows {baselineMaxRows} --memory-rows {memoryRows}");
+            report.Add($"Output cache budget {OutputCache.DefaultBudgetBytes() / (1024 * 1024)} MiB.");
+            report.Add();
+            report.Add("| rows | what SDCA reads | fit seconds (normalizer + SDCA) | encoder forward passes | cursors on the source |");
+            report.Add("| ---: | --- | ---: | ---: | ---: |");
             foreach (int rows in sizes)
             {
                 foreach (string line in FitRows(rows, steps, epochs, rows <= baselineMaxRows))
-                {
-                    Console.WriteLine(line);
-                    report.AppendLine(line);
-                }
+                    report.Measured(line);
             }
 
             if (memoryRows > 0)
             {
-                report.AppendLine();
-                report.AppendLine("| lazy scoring of | output cache | peak RSS MiB | RSS before MiB | seconds |");
-                report.AppendLine("| ---: | --- | ---: | ---: | ---: |");
+                report.Add();
+                report.Add("| lazy scoring of | output cache | peak RSS MiB | RSS before MiB | seconds |");
+                report.Add("| ---: | --- | ---: | ---: | ---: |");
                 foreach (long rows in new[] { 10_000L, memoryRows })
                 {
                     foreach (string budget in new[] { null, "0" })
@@ -81,18 +73,11 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.MultiPass
                         var result = JsonSerializer.Deserialize<SpeedChildResult>(json);
                         string line = $"| {rows:N0} rows (shape a) | {(budget == null ? $"default ({OutputCache.DefaultBudgetMegabytes} MiB)" : "off")} | " +
                             $"{result.PeakRssKiB / 1024} | {result.RssBeforeKiB / 1024} | {result.TotalMilliseconds / 1000:F1} |";
-                        Console.WriteLine(line);
-                        report.AppendLine(line);
+                        report.Measured(line);
                     }
                 }
             }
-            report.AppendLine();
-            report.AppendLine($"Total {clock.Elapsed.TotalMinutes:F1} min; load average at end {MachineInfo.LoadAverage().One:F2}.");
-            Console.WriteLine();
-            Console.WriteLine(report);
-            string path = Path.Combine(BenchmarkEnvironment.OutputFolder(), $"multipass-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md");
-            File.WriteAllText(path, report.ToString());
-            Console.WriteLine($"Wrote {path}");
+            report.Finish();
             return 0;
         }
 

@@ -4,10 +4,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text;
 using System.Text.Json;
 using Microsoft.ML.SeqAutoencoder.Benchmarks.Harness;
-using Microsoft.ML.SeqAutoencoder.Benchmarks.Quality;
 
 namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Speed
 {
@@ -39,13 +37,9 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Speed
             double seconds = arguments.Double("seconds", 2);
             arguments.ThrowOnUnknown();
 
-            var clock = Stopwatch.StartNew();
-            var report = new StringBuilder();
-            report.AppendLine(BenchmarkEnvironment.Describe());
-            report.AppendLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at start {MachineInfo.LoadAverage().One:F2}; command: contention --shapes {string.Join(",", shapes)} --steps {steps} --seconds {seconds.ToString(CultureInfo.InvariantCulture)}");
-            report.AppendLine();
-            report.AppendLine("| shape | load | OMP_WAIT_POLICY | training step ms (median) | Transform rows/s (batch 256) | PredictionEngine rows/s |");
-            report.AppendLine("| --- | --- | --- | ---: | ---: | ---: |");
+            var report = new MarkdownReport(Name, $"contention --shapes {string.Join(",", shapes)} --steps {steps} --seconds {seconds.ToString(CultureInfo.InvariantCulture)}");
+            report.Add("| shape | load | OMP_WAIT_POLICY | training step ms (median) | Transform rows/s (batch 256) | PredictionEngine rows/s |");
+            report.Add("| --- | --- | --- | ---: | ---: | ---: |");
             foreach (string shape in shapes)
             {
                 foreach (bool contended in new[] { false, true })
@@ -69,18 +63,11 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Speed
                         double transform = scoring.Scoring.Where(r => r.What == "encode" && r.Path.StartsWith("Transform", StringComparison.Ordinal) && r.Batch == 256).Select(r => r.RowsPerSecond).DefaultIfEmpty(double.NaN).Max();
                         double engine = scoring.Scoring.Where(r => r.What == "encode" && r.Path.Contains("PredictionEngine", StringComparison.Ordinal)).Select(r => r.RowsPerSecond).DefaultIfEmpty(double.NaN).Max();
                         string line = $"| {shape} | {(contended ? "1 busy process" : "quiet")} | {(policy == "spin 10000" ? "unset, GOMP_SPINCOUNT=10000" : policy ?? "unset")} | {step:F1} | {transform:N0} | {engine:N0} |";
-                        Console.WriteLine(line);
-                        report.AppendLine(line);
+                        report.Measured(line);
                     }
                 }
             }
-            report.AppendLine();
-            report.AppendLine($"Total {clock.Elapsed.TotalMinutes:F1} min; load average at end {MachineInfo.LoadAverage().One:F2}.");
-            Console.WriteLine();
-            Console.WriteLine(report);
-            string path = Path.Combine(BenchmarkEnvironment.OutputFolder(), $"contention-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md");
-            File.WriteAllText(path, report.ToString());
-            Console.WriteLine($"Wrote {path}");
+            report.Finish();
             return 0;
         }
 

@@ -2,11 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
-using System.IO;
 using System.Linq;
-using System.Text;
 using Microsoft.ML.SeqAutoencoder.Benchmarks.Harness;
-using Microsoft.ML.SeqAutoencoder.Benchmarks.Quality;
 
 namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Speed
 {
@@ -34,13 +31,9 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Speed
             int rounds = arguments.Int("rounds", 5, 1);
             arguments.ThrowOnUnknown();
 
-            var report = new StringBuilder();
-            report.AppendLine(BenchmarkEnvironment.Describe());
-            report.AppendLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at start {MachineInfo.LoadAverage().One:F2}; OMP_WAIT_POLICY {Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "unset"}; " +
-                $"command: onerow --shapes {string.Join(",", shapes)} --rows {calls} --rounds {rounds}");
-            report.AppendLine();
-            report.AppendLine("| shape | EncodeSequences error column, PredictionEngine rows/s | LstmAutoencoder Score, PredictionEngine rows/s | ratio (target ≥ 0.8) |");
-            report.AppendLine("| --- | ---: | ---: | ---: |");
+            var report = new MarkdownReport(Name, $"onerow --shapes {string.Join(",", shapes)} --rows {calls} --rounds {rounds}");
+            report.Add("| shape | EncodeSequences error column, PredictionEngine rows/s | LstmAutoencoder Score, PredictionEngine rows/s | ratio (target ≥ 0.8) |");
+            report.Add("| --- | ---: | ---: | ---: |");
             foreach (string name in shapes)
             {
                 BenchmarkShape shape = BenchmarkShape.Find(name);
@@ -80,21 +73,14 @@ namespace Microsoft.ML.SeqAutoencoder.Benchmarks.Speed
                     }
                     double error = Statistics.MedianOf(errorRates), score = Statistics.MedianOf(scoreRates);
                     string line = $"| {name} (T={shape.Steps} F={shape.Features} H={shape.Hidden}) | {error:F0} | {score:F0} | {score / error:F2} |";
-                    Console.WriteLine(line);
-                    report.AppendLine(line);
+                    report.Measured(line);
                 }
                 finally
                 {
                     anomaly.Model.Dispose();
                 }
             }
-            report.AppendLine();
-            report.AppendLine($"Load average at end {MachineInfo.LoadAverage().One:F2}.");
-            Console.WriteLine();
-            Console.WriteLine(report);
-            string path = Path.Combine(BenchmarkEnvironment.OutputFolder(), $"onerow-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md");
-            File.WriteAllText(path, report.ToString());
-            Console.WriteLine($"Wrote {path}");
+            report.Finish();
             return 0;
         }
 

@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.ML.Data;
 using Microsoft.ML.SeqAutoencoder.Torch;
+using Microsoft.ML.SeqAutoencoder.Tests.TestData;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -21,7 +22,6 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.MLNet
     [Collection(nameof(ConcurrencyTests))] // measures this process's memory: no other test of the class runs beside it
     public sealed class ConcurrencyTests
     {
-        private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "TestData", "ModelFiles");
         private const int Threads = 8;
         private const int Predictions = 20_000;
 
@@ -49,7 +49,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.MLNet
                 Values = Enumerable.Range(0, 24).Select(t => MathF.Sin(0.4f * t + 0.37f * i) + 0.1f * (i % 5)).ToArray(),
             }).ToArray();
 
-        private ITransformer LoadEncoder() => _ml.Model.Load(Path.Combine(Folder, "encoder.zip"), out _);
+        private ITransformer LoadEncoder() => _ml.Model.Load(ModelFiles.PathOf("encoder.zip"), out _);
 
         private static float[] Flatten(Encoded e) => e.Encoding.Append(e.Error).ToArray();
 
@@ -201,16 +201,11 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.MLNet
         }
 
         [Theory]
-        [InlineData("encoder.zip")]
-        [InlineData("decoder.zip")]
-        [InlineData("anomaly.zip")]
-        [InlineData("steperrors.zip")]
-        [InlineData("detector.zip")]
-        [InlineData("classifier.zip")]
+        [MemberData(nameof(ModelFiles.Stages), MemberType = typeof(ModelFiles))]
         public void SaveAfterDisposeThrowsObjectDisposed(string file)
         {
             long liveBefore = NetworkLifetime.Live;
-            var model = _ml.Model.Load(Path.Combine(Folder, file), out var schema);
+            var model = _ml.Model.Load(ModelFiles.PathOf(file), out var schema);
             Assert.IsAssignableFrom<IDisposable>(model);
             (model as IDisposable).Dispose();
             Assert.Equal(liveBefore, NetworkLifetime.Live);

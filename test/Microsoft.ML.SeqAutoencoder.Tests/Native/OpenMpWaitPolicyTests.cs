@@ -14,7 +14,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Native
     /// </summary>
     public sealed class OpenMpWaitPolicyTests
     {
-        private static readonly string Model = Path.Combine(AppContext.BaseDirectory, "TestData", "ModelFiles", "encoder.zip");
+        private static readonly string Model = ModelFiles.PathOf("encoder.zip");
 
         private static string PolicyIn(string environmentValue, params string[] helperArguments)
         {

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using Microsoft.ML.Data;
+using Microsoft.ML.SeqAutoencoder.Tests.TestData;
 using Xunit;
 
 namespace Microsoft.ML.SeqAutoencoder.Tests.Persistence
@@ -15,29 +16,14 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Persistence
     {
         private const double Tolerance = 1e-5;
 
-        private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "TestData", "ModelFiles");
         private readonly MLContext _ml = new MLContext(seed: 1);
-        private readonly JsonElement _expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "expected.json"))).RootElement;
+        private readonly JsonElement _expected = ModelFiles.Expected();
 
-        private sealed class Row
-        {
-            [VectorType(24)]
-            public float[] Values { get; set; }
+        private IDataView Inputs() => ModelFiles.Inputs(_ml, _expected);
 
-            public float Label { get; set; }
-        }
+        private ITransformer Load(string file) => _ml.Model.Load(ModelFiles.PathOf(file), out _);
 
-        private sealed class Step
-        {
-            public float Value { get; set; }
-        }
-
-        private IDataView Inputs() => _ml.Data.LoadFromEnumerable(
-            _expected.GetProperty("inputs").EnumerateArray().Select((r, i) => new Row { Values = Floats(r), Label = i % 2 }).ToArray());
-
-        private ITransformer Load(string file) => _ml.Model.Load(Path.Combine(Folder, file), out _);
-
-        private static float[] Floats(JsonElement array) => array.EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        private static float[] Floats(JsonElement array) => ModelFiles.Floats(array);
 
         private static void AssertClose(JsonElement expected, float[] actual)
             => AssertClose(expected.EnumerateArray().Select(v => new[] { v.GetSingle() }).ToArray(), actual.Select(v => new[] { v }).ToArray());
@@ -86,7 +72,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Persistence
         public void DetectorFileOfTheFirstFormatVersionLoadsAndScoresAsBefore()
         {
             var detector = Load("detector.zip");
-            var live = _ml.Data.LoadFromEnumerable(_expected.GetProperty("detector.inputs").EnumerateArray().Select(v => new Step { Value = v.GetSingle() }).ToArray());
+            var live = ModelFiles.DetectorInputs(_ml, _expected);
             double[][] actual = detector.Transform(live).GetColumn<double[]>("Prediction").ToArray();
             var expected = _expected.GetProperty("detector.Prediction").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
             Assert.Equal(expected.Length, actual.Length);

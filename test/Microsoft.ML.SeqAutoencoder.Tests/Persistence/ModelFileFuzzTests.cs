@@ -8,6 +8,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.ML.Data;
+using Microsoft.ML.SeqAutoencoder.Tests.TestData;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -23,34 +24,19 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Persistence
     /// </summary>
     public sealed class ModelFileFuzzTests
     {
-        private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "TestData", "ModelFiles");
         private static readonly TimeSpan CaseTimeout = TimeSpan.FromSeconds(20);
         private const long MaxGrowthBytes = 1L << 30;
 
         private readonly MLContext _ml = new MLContext(seed: 1);
-        private readonly JsonElement _expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "expected.json"))).RootElement;
+        private readonly JsonElement _expected = ModelFiles.Expected();
         private readonly ITestOutputHelper _output;
 
         public ModelFileFuzzTests(ITestOutputHelper output) => _output = output;
 
-        private sealed class Row
-        {
-            [VectorType(24)]
-            public float[] Values { get; set; }
-
-            public float Label { get; set; }
-        }
-
-        private sealed class Step
-        {
-            public float Value { get; set; }
-        }
-
         /// <summary>What a loaded model computes on the stored inputs, flattened; the file's stage decides the columns.</summary>
         private double[] Outputs(string file, ITransformer model)
         {
-            IDataView rows = _ml.Data.LoadFromEnumerable(_expected.GetProperty("inputs").EnumerateArray()
-                .Select((r, i) => new Row { Values = r.EnumerateArray().Select(v => v.GetSingle()).ToArray(), Label = i % 2 }).ToArray());
+            IDataView rows = ModelFiles.Inputs(_ml, _expected);
             switch (file)
             {
                 case "encoder.zip":
@@ -61,7 +47,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Persistence
                         .Concat(encoded.GetColumn<float>("Error")).Select(v => (double)v).ToArray();
                 case "decoder.zip":
                     var codes = _ml.Data.LoadFromEnumerable(_expected.GetProperty("encoder.Encoding").EnumerateArray()
-                        .Select(r => new Code { Encoding = r.EnumerateArray().Select(v => v.GetSingle()).ToArray() }).ToArray());
+                        .Select(r => new Code { Encoding = ModelFiles.Floats(r) }).ToArray());
                     return model.Transform(codes).GetColumn<float[]>("Decoded").SelectMany(v => v).Select(v => (double)v).ToArray();
                 case "anomaly.zip":
                     var scored = model.Transform(rows);
@@ -70,9 +56,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Persistence
                 case "steperrors.zip":
                     return model.Transform(rows).GetColumn<float[]>("StepErrors").SelectMany(v => v).Select(v => (double)v).ToArray();
                 case "detector.zip":
-                    var live = _ml.Data.LoadFromEnumerable(_expected.GetProperty("detector.inputs").EnumerateArray()
-                        .Select(v => new Step { Value = v.GetSingle() }).ToArray());
-                    return model.Transform(live).GetColumn<double[]>("Prediction").SelectMany(v => v).ToArray();
+                    return model.Transform(ModelFiles.DetectorInputs(_ml, _expected)).GetColumn<double[]>("Prediction").SelectMany(v => v).ToArray();
                 case "classifier.zip":
                     var keyed = _ml.Transforms.Conversion.MapValueToKey("Label").Fit(rows).Transform(rows);
                     return model.Transform(keyed).GetColumn<float[]>("Score").SelectMany(v => v).Select(v => (double)v).ToArray();
@@ -202,15 +186,10 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Persistence
         }
 
         [Theory]
-        [InlineData("encoder.zip")]
-        [InlineData("decoder.zip")]
-        [InlineData("anomaly.zip")]
-        [InlineData("steperrors.zip")]
-        [InlineData("detector.zip")]
-        [InlineData("classifier.zip")]
+        [MemberData(nameof(ModelFiles.Stages), MemberType = typeof(ModelFiles))]
         public async Task DamagedModelFilesLoadAsBeforeOrThrowTheDecodeException(string file)
         {
-            byte[] zip = File.ReadAllBytes(Path.Combine(Folder, file));
+            byte[] zip = File.ReadAllBytes(ModelFiles.PathOf(file));
             var (expected, error) = LoadAndScore(file, zip);
             Assert.Null(error);
             var random = new Random(file.Length * 7919 + file[0]);

@@ -44,14 +44,20 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Torch
             }
         }
 
-        [Fact]
-        public void DamagedStreamsGiveTheDecodeException()
+        // A one-epoch model with one layer of 8 and an encoding of 4, in the SQAE format.
+        private static byte[] SavedTinyModel(int seed)
         {
-            var (train, _) = SineMixtures(16, 8, seed: 22);
+            var (train, _) = SineMixtures(16, 8, seed: seed);
             using var model = TinyAutoencoders.Train(TinyAutoencoders.Architecture(hidden: new[] { 8 }, encodingSize: 4), TinyAutoencoders.Settings(epochs: 1), train);
             var stream = new MemoryStream();
             AutoencoderModelFormat.Write(stream, model);
-            byte[] bytes = stream.ToArray();
+            return stream.ToArray();
+        }
+
+        [Fact]
+        public void DamagedStreamsGiveTheDecodeException()
+        {
+            byte[] bytes = SavedTinyModel(seed: 22);
 
             void AssertInvalid(byte[] data, string expected)
             {
@@ -87,11 +93,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Torch
         {
             // A consistent stream (right signature, a valid checksum) whose architecture asks for 2^20 hidden units: the
             // encoder alone would need 16 TiB of weights; the block holds a few KiB. The network must not be built.
-            var (train, _) = SineMixtures(16, 8, seed: 23);
-            using var model = TinyAutoencoders.Train(TinyAutoencoders.Architecture(hidden: new[] { 8 }, encodingSize: 4), TinyAutoencoders.Settings(epochs: 1), train);
-            var stream = new MemoryStream();
-            AutoencoderModelFormat.Write(stream, model);
-            byte[] bytes = stream.ToArray();
+            byte[] bytes = SavedTinyModel(seed: 23);
             BitConverter.GetBytes(1 << 20).CopyTo(bytes, 16); // the hidden size
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var e = Assert.Throws<FormatException>(() => AutoencoderModelFormat.Read(new MemoryStream(bytes)));
