@@ -43,9 +43,12 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
 
         /// <summary>
         /// The scores of this view (one per <c>Transform</c>) kept within the output cache budget, so that a multi-pass
-        /// consumer after it runs the network once (see <see cref="OutputCache"/>).
+        /// consumer after it does not run the network on every pass (see <see cref="OutputCache"/>).
         /// </summary>
-        internal OutputCache Cache { get; } = new OutputCache(OutputCache.DefaultBudgetBytes());
+        internal OutputCache Cache { get; private set; } = new OutputCache(OutputCacheBudget.Default());
+
+        /// <summary>Gives this view a fresh cache with <paramref name="budget"/> (tests, before any cursor).</summary>
+        internal void ResetCache(OutputCacheBudget budget) => Cache = new OutputCache(budget);
 
         /// <summary>The feature column the model reads, checked row by row.</summary>
         private protected abstract SequenceColumn FeatureColumn(string name);

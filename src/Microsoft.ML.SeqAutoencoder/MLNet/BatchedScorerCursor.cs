@@ -168,7 +168,8 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
             /// <summary>The next batch: kept by an earlier cursor of the view, or scored now (one cursor at a time) and offered.</summary>
             private float[][] NextBatch()
             {
-                _batchNumber++;
+                if (++_batchNumber == 0)
+                    _cache.StartPass();
                 if (TryServeFromCache(out float[][] kept))
                     return kept;
                 lock (_cache.ScoringLock(_batchNumber))

@@ -15,10 +15,10 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
     /// pass-through columns. A cursor that needs no added column runs no network.
     /// </summary>
     /// <remarks>
-    /// Scored batches are kept (<see cref="OutputCache"/>) while they fit a memory budget, so later cursors over the same
-    /// view, such as the passes of a multi-pass trainer, read them instead of running the network again. Past the
-    /// budget the kept batches are dropped and every cursor streams, so memory stays bounded by one batch plus the
-    /// budget, whatever the row count. Batches follow the source order, so the view cannot shuffle and makes one
+    /// Scored batches are kept (<see cref="OutputCache"/>) within a memory budget, so later cursors over the same view,
+    /// such as the passes of a multi-pass trainer, read them instead of running the network again: a single pass keeps
+    /// at most the first pass's budget, a view read again keeps up to the whole budget, and past it every cursor
+    /// streams, so memory stays bounded whatever the row count. Batches follow the source order, so the view cannot shuffle and makes one
     /// cursor per cursor set.
     /// The view is an ML.NET transform over its source so that <c>mlContext.Model.ConvertToOnnx</c> visits it instead of
     /// silently turning its columns into graph inputs: the stage writes its graph, or the export fails naming the stage
@@ -42,12 +42,12 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
         /// <param name="added">The added columns.</param>
         /// <param name="createBatch">Makes the per-cursor scorer, told which added columns are active.</param>
         /// <param name="makeGetter">A getter of added column i reading the row at index() of the batch batch() returns.</param>
-        /// <param name="cacheBudgetBytes">Most memory the kept batches may take; 0 keeps none.</param>
+        /// <param name="cacheBudget">How much memory the kept batches may take.</param>
         /// <param name="stage">The stage's name, for messages.</param>
         /// <param name="saveAsOnnx">Writes the stage into an ONNX export and returns true, or returns false when it cannot
         /// (then the export fails naming the stage); null for a stage without ONNX export.</param>
         public LookAheadDataView(IHost host, IDataView source, int inputIndex, DataViewSchema.DetachedColumn[] added,
-            Func<bool[], ILookAheadBatch> createBatch, Func<int, Func<ScoredBatch>, Func<int>, Delegate> makeGetter, long cacheBudgetBytes,
+            Func<bool[], ILookAheadBatch> createBatch, Func<int, Func<ScoredBatch>, Func<int>, Delegate> makeGetter, OutputCacheBudget cacheBudget,
             string stage, Func<OnnxContext, bool> saveAsOnnx = null)
         {
             _stage = stage;
@@ -58,7 +58,7 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
             _columns = new ColumnBindings(source.Schema, added);
             _createBatch = createBatch;
             _makeGetter = makeGetter;
-            _cache = new OutputCache(cacheBudgetBytes);
+            _cache = new OutputCache(cacheBudget);
         }
 
         IDataView IDataTransform.Source => _source;
@@ -154,7 +154,8 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
             private void NextBatch()
             {
                 var cache = _parent._cache;
-                _batchNumber++;
+                if (++_batchNumber == 0)
+                    cache.StartPass();
                 _indexInBatch = 0;
                 if (TryServeFromCache())
                     return;

@@ -29,10 +29,10 @@ namespace Microsoft.ML.SeqAutoencoder
         private protected int ScoringBatchSize { get; }
 
         /// <summary>
-        /// Most memory the outputs a transformed view keeps for later cursors may take (<see cref="OutputCache"/>); set per
-        /// process, tests set it per transformer.
+        /// How much memory the outputs a transformed view keeps for later cursors may take (<see cref="OutputCache"/>); set
+        /// per process, tests and benchmarks set it per transformer.
         /// </summary>
-        internal long OutputCacheBytes { get; set; } = OutputCache.DefaultBudgetBytes();
+        internal OutputCacheBudget OutputCacheBudget { get; set; } = OutputCacheBudget.Default();
 
         /// <summary>Name of the input column.</summary>
         public string InputColumnName { get; }
@@ -60,7 +60,7 @@ namespace Microsoft.ML.SeqAutoencoder
             SequenceBinding binding = CheckedBind(input.Schema);
             return new LookAheadDataView(Host, input, binding.InputIndex, binding.Columns,
                 active => new SequenceLookAheadBatch(Host, binding, active, ScoringBatchSize),
-                (column, batch, index) => SequenceLookAheadBatch.MakeGetter(binding, column, batch, index), OutputCacheBytes, GetType().Name,
+                (column, batch, index) => SequenceLookAheadBatch.MakeGetter(binding, column, batch, index), OutputCacheBudget, GetType().Name,
                 ctx => SaveAsOnnx(ctx, binding, input.Schema));
         }
 

@@ -172,8 +172,8 @@ namespace Microsoft.ML.SeqAutoencoder
         /// <summary>Number of held-out training windows whose scores form the null distribution of the p-values.</summary>
         public int HeldOutWindowCount => _scorer.NullScores.Length;
 
-        /// <summary>Most memory the outputs a transformed view keeps for later cursors may take (see <c>MLNet/OutputCache</c>).</summary>
-        internal long OutputCacheBytes { get; set; } = OutputCache.DefaultBudgetBytes();
+        /// <summary>How much memory the outputs a transformed view keeps for later cursors may take (see <c>MLNet/OutputCache</c>).</summary>
+        internal OutputCacheBudget OutputCacheBudget { get; set; } = OutputCacheBudget.Default();
 
         /// <summary>The scorer (network, null distribution), for tests and components built on it.</summary>
         internal WindowScorer Scorer => _scorer;
@@ -199,7 +199,7 @@ namespace Microsoft.ML.SeqAutoencoder
             int index = column.Check(_host, input.Schema);
             return new LookAheadDataView(_host, input, index, new[] { OutputColumn(OutputColumnName) },
                 _ => new WindowLookAheadBatch(_host, column, index, _scorer, _scoringBatchSize),
-                (_, batch, row) => WindowLookAheadBatch.MakeGetter(batch, row), OutputCacheBytes, nameof(TimeSeriesAnomalyDetector));
+                (_, batch, row) => WindowLookAheadBatch.MakeGetter(batch, row), OutputCacheBudget, nameof(TimeSeriesAnomalyDetector));
         }
 
         /// <summary>Not supported: the detector is stateful along the rows. Use <see cref="CreateOnlineEngine()"/>.</summary>

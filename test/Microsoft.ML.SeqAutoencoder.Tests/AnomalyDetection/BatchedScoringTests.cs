@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.SeqAutoencoder.Tests.TestData;
+using Microsoft.ML.SeqAutoencoder.MLNet;
 using Xunit;
 
 namespace Microsoft.ML.SeqAutoencoder.Tests.AnomalyDetection
@@ -70,6 +71,33 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.AnomalyDetection
                 before = model.Model.ForwardPasses;
                 Assert.Equal(rows, scored.GetColumn<float>("Label").Count());
                 Assert.Equal(before, model.Model.ForwardPasses);
+            }
+        }
+
+        [Fact]
+        public void AScoreViewReadAgainAfterOutgrowingTheFirstPassBudgetKeepsTheRestOnItsSecondPass()
+        {
+            var options = AnomalyModelFixture.Options(1, SequenceAnomalyScoringMethod.ReconstructionError);
+            options.Epochs = 1;
+            options.ScoringBatchSize = 16;
+            var model = ML.AnomalyDetection.Trainers.LstmAutoencoder(options).Fit(AnomalySequences.Load(ML, _fixture.Train1, Steps));
+            using (model.Model)
+            {
+                int rows = _fixture.Test1.Count, batches = (rows + 15) / 16;
+                Assert.True(batches >= 3, $"{rows} rows");
+                var scored = Assert.IsAssignableFrom<BatchedScorerBase>(model.Transform(_fixture.TestView1));
+                scored.ResetCache(OutputCacheBudget.Of(100, OutputCacheBudget.Automatic)); // the first pass keeps one batch at most
+                long before = model.Model.ForwardPasses;
+                float[] scores = scored.GetColumn<float>("Score").ToArray();
+                int kept = scored.Cache.Count;
+                Assert.InRange(kept, 0, 1);
+                Assert.Equal(before + batches, model.Model.ForwardPasses);
+
+                Assert.Equal(scores, scored.GetColumn<float>("Score").ToArray());
+                Assert.Equal(before + 2 * batches - kept, model.Model.ForwardPasses);
+                Assert.Equal(batches, scored.Cache.Count);
+                Assert.Equal(scores, scored.GetColumn<float>("Score").ToArray());
+                Assert.Equal(before + 2 * batches - kept, model.Model.ForwardPasses);
             }
         }
 

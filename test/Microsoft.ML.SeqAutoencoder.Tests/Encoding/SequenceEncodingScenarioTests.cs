@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using Microsoft.ML.Data;
 using Microsoft.ML.SeqAutoencoder.Tests.TestData;
+using Microsoft.ML.SeqAutoencoder.MLNet;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -98,9 +99,9 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Encoding
                 InputColumnName = "Sequence", EncodingSize = 4, HiddenSizes = new[] { 8 }, Epochs = 1, ScoringBatchSize = 512,
             };
             using var model = _ml.Transforms.EncodeSequences(options).Fit(_ml.Data.LoadFromEnumerable(Generate(256)));
-            // Data larger than the output cache's budget (1 MiB here, about 12k rows of this shape): the view keeps
-            // nothing past the budget, so memory does not grow with the rows.
-            model.OutputCacheBytes = 1 << 20;
+            // Data larger than the output cache's first-pass budget (1 MiB here, about 12k rows of this shape): one pass
+            // keeps nothing past it, so memory does not grow with the rows.
+            model.OutputCacheBudget = OutputCacheBudget.Of(1 << 20, OutputCacheBudget.Automatic);
 
             long Score(int count)
             {

@@ -23,7 +23,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Layout
             ["Torch"] = Array.Empty<string>(),
             ["Training"] = new[] { "Torch", "Native" },
             ["Persistence"] = new[] { "Torch" },
-            ["MLNet"] = new[] { "Torch" },
+            ["MLNet"] = new[] { "Torch", "Native" },
             ["Onnx"] = new[] { "Torch" },
             [""] = new[] { "Torch", "Training" },
         };

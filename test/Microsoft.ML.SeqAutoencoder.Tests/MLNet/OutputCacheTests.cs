@@ -11,7 +11,8 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.MLNet
 {
     /// <summary>
     /// A transformed view keeps its scored batches within a memory budget, so later cursors over it (the passes of a
-    /// multi-pass trainer) read them instead of running the network again; past the budget every cursor streams.
+    /// multi-pass trainer) read them instead of running the network again: a single pass keeps at most the first pass's
+    /// budget, a view read again keeps up to the whole budget, and past it every cursor streams.
     /// </summary>
     public sealed class OutputCacheTests : IDisposable
     {
@@ -30,11 +31,14 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.MLNet
                 InputColumnName = nameof(ShapeRow.Sequence), HiddenSizes = new[] { 8 }, EncodingSize = 4, Epochs = 1, Seed = 1,
                 ReconstructionColumnName = "Reconstruction", ScoringBatchSize = BatchSize,
             }).Fit(_data);
-            _encoder.OutputCacheBytes = Budget;
+            _encoder.OutputCacheBudget = Budget;
         }
 
         /// <summary>The default budget, set explicitly so that the process's settings do not change what is tested.</summary>
-        private static long Budget => OutputCache.DefaultBudgetMegabytes * 1024L * 1024;
+        private static OutputCacheBudget Budget => OutputCacheBudget.Of(OutputCacheBudget.FirstPassMegabytes * 1024L * 1024, OutputCacheBudget.Automatic);
+
+        /// <summary>A budget whose first pass keeps about one batch of 4-float encodings, and automatic after it.</summary>
+        private static OutputCacheBudget SmallFirstPass => OutputCacheBudget.Of(1024, OutputCacheBudget.Automatic);
 
         public void Dispose() => _encoder.Dispose();
 
@@ -68,11 +72,10 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.MLNet
             Assert.Equal(before + 10, _encoder.Model.ForwardPasses);
         }
 
-        [Fact]
-        public void AMultiPassTrainerDoesNotMultiplyForwardPasses()
+        /// <summary>Key → NormalizeMeanVariance → SDCA over <paramref name="encoded"/>, no cache checkpoint; returns the forward passes it caused.</summary>
+        private long FitSdca(IDataView encoded)
         {
-            // SDCA reads its data once per iteration plus convergence checks: 20 iterations here, no cache checkpoint.
-            IDataView encoded = _encoder.Transform(_data);
+            // SDCA reads its data once per iteration plus convergence checks: 20 iterations here.
             var pipeline = _ml.Transforms.Conversion.MapValueToKey("Key", nameof(ShapeRow.Label))
                 .Append(_ml.Transforms.NormalizeMeanVariance("Encoding"))
                 .Append(_ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new Trainers.SdcaMaximumEntropyMulticlassTrainer.Options
@@ -81,32 +84,137 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.MLNet
                 }));
             long before = _encoder.Model.ForwardPasses;
             pipeline.Fit(encoded);
-            // One pass over the rows, however many passes the two stages made.
-            Assert.Equal(before + 5, _encoder.Model.ForwardPasses);
+            return _encoder.Model.ForwardPasses - before;
         }
 
         [Fact]
-        public void PastTheBudgetEveryCursorStreamsAndMemoryStaysBounded()
+        public void AMultiPassTrainerDoesNotMultiplyForwardPasses()
         {
-            _encoder.OutputCacheBytes = 1024; // about one batch of 4-float encodings
-            try
-            {
-                IDataView view = _encoder.Transform(_data);
-                long before = _encoder.Model.ForwardPasses;
-                float[][] first = Read(view, "Encoding");
-                Assert.True(((LookAheadDataView)view).Cache.GaveUp, "a cache over its budget must give up");
-                Assert.Equal(first, Read(view, "Encoding"));
-                Assert.Equal(before + 10, _encoder.Model.ForwardPasses);
+            // One pass over the rows, however many passes the two stages made.
+            Assert.Equal(5, FitSdca(_encoder.Transform(_data)));
+        }
 
-                _encoder.OutputCacheBytes = 0;
-                view = _encoder.Transform(_data);
-                Read(view, "Encoding");
-                Assert.Equal(0, ((LookAheadDataView)view).Cache.Count);
-            }
-            finally
-            {
-                _encoder.OutputCacheBytes = Budget;
-            }
+        [Fact]
+        public void AViewReadAgainAfterOutgrowingTheFirstPassBudgetKeepsTheRestOnItsSecondPass()
+        {
+            _encoder.OutputCacheBudget = SmallFirstPass;
+            IDataView view = _encoder.Transform(_data);
+            var cache = ((LookAheadDataView)view).Cache;
+            long before = _encoder.Model.ForwardPasses;
+            float[][] first = Read(view, "Encoding");
+            // One pass keeps what fits the first pass's budget and nothing more: memory of a single lazy pass stays flat.
+            int kept = cache.Count;
+            Assert.InRange(kept, 0, 1);
+            Assert.InRange(cache.Bytes, 0, 1024);
+            Assert.Equal(before + 5, _encoder.Model.ForwardPasses);
+
+            // The second pass shows the view is read again: it is served what was kept, scores the rest and keeps it.
+            Assert.Equal(first, Read(view, "Encoding"));
+            Assert.Equal(before + 10 - kept, _encoder.Model.ForwardPasses);
+            Assert.Equal(5, cache.Count);
+            for (int pass = 0; pass < 3; pass++)
+                Assert.Equal(first, Read(view, "Encoding"));
+            Assert.Equal(before + 10 - kept, _encoder.Model.ForwardPasses);
+        }
+
+        [Fact]
+        public void AMultiPassTrainerRunsTheNetworkAtMostTwiceWhenTheRowsOutgrowTheFirstPassBudget()
+        {
+            _encoder.OutputCacheBudget = SmallFirstPass;
+            IDataView encoded = _encoder.Transform(_data);
+            // The normalizer's pass streams; SDCA's first pass keeps the rows; its other passes run no network.
+            Assert.InRange(FitSdca(encoded), 9, 10);
+            Assert.Equal(5, ((LookAheadDataView)encoded).Cache.Count);
+        }
+
+        [Fact]
+        public void PastTheWholeBudgetEveryCursorStreamsAndMemoryStaysBounded()
+        {
+            _encoder.OutputCacheBudget = OutputCacheBudget.Of(1024, 1024); // about one batch of 4-float encodings
+            IDataView view = _encoder.Transform(_data);
+            var cache = ((LookAheadDataView)view).Cache;
+            long before = _encoder.Model.ForwardPasses;
+            float[][] first = Read(view, "Encoding");
+            int kept = cache.Count;
+            Assert.False(cache.GaveUp, "a cache past its first pass's budget stops growing but keeps what it has");
+            Assert.Equal(first, Read(view, "Encoding"));
+            Assert.True(cache.GaveUp, "a cache past its whole budget must give up");
+            Assert.Equal(0, cache.Bytes);
+            Assert.Equal(before + 10 - kept, _encoder.Model.ForwardPasses);
+            Assert.Equal(first, Read(view, "Encoding"));
+            Assert.Equal(before + 15 - kept, _encoder.Model.ForwardPasses);
+
+            _encoder.OutputCacheBudget = OutputCacheBudget.Off;
+            view = _encoder.Transform(_data);
+            Read(view, "Encoding");
+            Read(view, "Encoding");
+            Assert.Equal(0, ((LookAheadDataView)view).Cache.Count);
+            Assert.Equal(before + 25 - kept, _encoder.Model.ForwardPasses);
+        }
+
+        [Theory]
+        [InlineData(10_000, 5_000, false)] // half of 10,000 bytes available: the 4 batches (4,000 bytes) fit
+        [InlineData(4_000, 2_000, true)]   // half of 4,000: the third batch passes it, and the cache gives up
+        public void TheAutomaticBudgetIsHalfTheMemoryAvailableWhenTheSecondPassStarts(long availableAtSecondPass, long expectedLimit, bool givesUp)
+        {
+            long memory = 1_000_000;
+            var cache = new OutputCache(OutputCacheBudget.Of(1_500, OutputCacheBudget.Automatic), () => memory);
+            bool[] columns = { true };
+            for (int i = 0; i < 3; i++)
+                cache.Offer(i, columns, new FakeBatch(1_000)); // the second batch passes the first pass's 1,500 bytes
+            Assert.Equal(1, cache.Count);
+            Assert.Equal(1_500, cache.Limit);
+
+            memory = availableAtSecondPass;
+            cache.StartPass();
+            Assert.Equal(expectedLimit, cache.Limit);
+            for (int i = 1; i < 4; i++)
+                cache.Offer(i, columns, new FakeBatch(1_000));
+            Assert.Equal(givesUp, cache.GaveUp);
+            Assert.Equal(givesUp ? 0 : 4, cache.Count);
+
+            // Later passes do not widen again, whatever memory is then available.
+            memory = long.MaxValue / 4;
+            cache.StartPass();
+            Assert.Equal(givesUp ? 0 : expectedLimit, cache.Limit);
+        }
+
+        [Fact]
+        public void AFirstPassWithinItsBudgetDoesNotWidenTheCache()
+        {
+            var cache = new OutputCache(OutputCacheBudget.Of(1_500, OutputCacheBudget.Automatic), () => throw new InvalidOperationException("not asked"));
+            bool[] columns = { true };
+            cache.StartPass();
+            cache.Offer(0, columns, new FakeBatch(1_000));
+            cache.StartPass(); // a second pass while the first kept everything it read: nothing to widen
+            Assert.Equal(1_500, cache.Limit);
+            Assert.Equal(1, cache.Count);
+            Assert.True(new OutputCache(OutputCacheBudget.Off).GaveUp);
+        }
+
+        [Theory]
+        [InlineData(null, 64, OutputCacheBudget.Automatic)]
+        [InlineData("", 64, OutputCacheBudget.Automatic)]
+        [InlineData("-5", 64, OutputCacheBudget.Automatic)]
+        [InlineData("lots", 64, OutputCacheBudget.Automatic)]
+        [InlineData("0", 0, 0)]
+        [InlineData("16", 16, 16)]
+        [InlineData("2048", 64, 2048)]
+        public void TheSettingFixesTheWholeBudgetAndTheFirstPassNeverKeepsMore(string setting, long firstPassMegabytes, long megabytes)
+        {
+            var budget = OutputCacheBudget.FromSetting(setting);
+            Assert.Equal(firstPassMegabytes << 20, budget.FirstPassBytes);
+            Assert.Equal(megabytes == OutputCacheBudget.Automatic ? OutputCacheBudget.Automatic : megabytes << 20, budget.Bytes);
+            Assert.Equal(megabytes == 0, budget.IsOff);
+        }
+
+        private sealed class FakeBatch : ScoredBatch
+        {
+            public FakeBatch(long bytes) => Bytes = bytes;
+
+            public override int Count => 1;
+
+            public override long Bytes { get; }
         }
 
         [Fact]
@@ -149,7 +257,7 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.MLNet
             options.Epochs = 1;
             options.ScoringBatchSize = 50;
             using var detector = ml.Transforms.DetectAnomalyBySequenceAutoencoder(options).Fit(ml.Data.LoadFromEnumerable(training));
-            detector.OutputCacheBytes = Budget;
+            detector.OutputCacheBudget = Budget;
             var live = ml.Data.LoadFromEnumerable(SyntheticSeries.Rows(SyntheticSeries.WithAnomalies(600, 400, seed: 6).Values));
             double[][] expected = live.GetColumn<double[]>("Prediction", detector).ToArray();
 
