@@ -78,8 +78,8 @@ namespace Microsoft.ML.SeqAutoencoder.Classification
             private readonly SequenceAutoencoderNetwork _pretrained;
             private readonly Parameter[] _encoderParameters;
             private readonly Parameter[] _headParameters;
-            private readonly optim.Optimizer _headOptimizer;
-            private readonly optim.Optimizer _encoderOptimizer;
+            private readonly AdamOptimizer _headOptimizer;
+            private readonly AdamOptimizer _encoderOptimizer;
             private bool _frozen;
 
             public Objective(ClassifierTrainer trainer, SequenceClassifierNetwork network, SequenceSet data, int[] labels, SequenceAutoencoderNetwork pretrained)
@@ -91,8 +91,8 @@ namespace Microsoft.ML.SeqAutoencoder.Classification
                 _pretrained = pretrained;
                 _encoderParameters = network.Encoder.Parameters().ToArray();
                 _headParameters = network.HeadParameters().ToArray();
-                _headOptimizer = optim.Adam(_headParameters, trainer.HeadLearningRate);
-                _encoderOptimizer = optim.Adam(_encoderParameters, trainer.EncoderLearningRate);
+                _headOptimizer = new AdamOptimizer(_headParameters, trainer.HeadLearningRate);
+                _encoderOptimizer = new AdamOptimizer(_encoderParameters, trainer.EncoderLearningRate);
             }
 
             public void Prepare(int[] trainingRows)
@@ -127,17 +127,17 @@ namespace Microsoft.ML.SeqAutoencoder.Classification
 
             public void ZeroGrad()
             {
-                _headOptimizer.zero_grad();
-                _encoderOptimizer.zero_grad();
+                _headOptimizer.ZeroGrad();
+                _encoderOptimizer.ZeroGrad();
             }
 
             public void Step(double gradientClipNorm)
             {
                 if (gradientClipNorm > 0)
                     nn.utils.clip_grad_norm_(_frozen ? _headParameters : _headParameters.Concat(_encoderParameters), gradientClipNorm);
-                _headOptimizer.step();
+                _headOptimizer.Step();
                 if (!_frozen)
-                    _encoderOptimizer.step();
+                    _encoderOptimizer.Step();
             }
 
             public void End() => SetTrainable(_encoderParameters, true);

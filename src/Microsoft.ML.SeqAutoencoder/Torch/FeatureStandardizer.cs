@@ -49,7 +49,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         public Tensor Normalize(Tensor x) => x.sub(mean).div_(std);
 
         /// <summary>x * std + mean over the last dimension.</summary>
-        public Tensor Denormalize(Tensor x) => x.mul(std).add_(mean);
+        public Tensor Denormalize(Tensor x) => x.mul(std).add_(mean, ExplicitScalars.One);
 
         protected override void Dispose(bool disposing)
         {

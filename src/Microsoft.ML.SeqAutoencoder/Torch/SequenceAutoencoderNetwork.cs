@@ -84,7 +84,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
                     : null;
                 Tensor output = prediction.Forward(code, target.shape[1], previous, dropout);
                 Tensor predictionLoss = MeanSquaredError(output, target, null);
-                loss = loss is null ? predictionLoss : loss.add(predictionLoss);
+                loss = loss is null ? predictionLoss : loss.add(predictionLoss, ExplicitScalars.One);
             }
             return loss;
         }
@@ -162,7 +162,8 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         {
             if (!training || p <= 0)
                 return previous;
-            using var keep = rand(previous.shape[0], previous.shape[1], 1, dtype: previous.dtype, device: previous.device, generator: generator).ge_(p);
+            using Scalar probability = p; // explicit: see ExplicitScalars
+            using var keep = rand(previous.shape[0], previous.shape[1], 1, dtype: previous.dtype, device: previous.device, generator: generator).ge_(probability);
             return previous.mul(keep);
         }
 
@@ -172,10 +173,11 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
 
         private static Tensor MeanSquaredError(Tensor output, Tensor target, Tensor mask)
         {
-            Tensor squared = output.sub(target).pow_(2);
+            using Scalar two = 2, features = output.shape[2]; // explicit: see ExplicitScalars
+            Tensor squared = output.sub(target).pow_(two);
             if (mask is null)
                 return squared.mean();
-            return squared.mul_(mask).sum().div_(mask.sum().mul_(output.shape[2]));
+            return squared.mul_(mask).sum().div_(mask.sum().mul_(features));
         }
 
         protected override void Dispose(bool disposing)

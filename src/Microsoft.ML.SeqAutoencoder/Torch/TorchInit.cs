@@ -47,8 +47,10 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         {
             if (!training || p <= 0)
                 return x;
-            using var keep = rand(x.shape, dtype: x.dtype, device: x.device, generator: generator).ge_(p);
-            return x.mul(keep).div_(1 - p);
+            // Scalars explicit and disposed after use (see ExplicitScalars).
+            using Scalar probability = p, kept = 1 - p;
+            using var keep = rand(x.shape, dtype: x.dtype, device: x.device, generator: generator).ge_(probability);
+            return x.mul(keep).div_(kept);
         }
     }
 }

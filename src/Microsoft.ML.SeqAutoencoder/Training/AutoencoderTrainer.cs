@@ -68,7 +68,7 @@ namespace Microsoft.ML.SeqAutoencoder.Training
         {
             private readonly SequenceAutoencoderNetwork _network;
             private readonly SequenceSet _data;
-            private readonly optim.Optimizer _optimizer;
+            private readonly AdamOptimizer _optimizer;
             private readonly float _teacherStepDropout;
             private readonly FeatureScaling _scaling;
 
@@ -77,7 +77,7 @@ namespace Microsoft.ML.SeqAutoencoder.Training
                 _scaling = scaling;
                 _network = network;
                 _data = data;
-                _optimizer = optim.Adam(network.parameters(), learningRate);
+                _optimizer = new AdamOptimizer(network.parameters(), learningRate);
                 _teacherStepDropout = teacherStepDropout;
             }
 
@@ -92,13 +92,13 @@ namespace Microsoft.ML.SeqAutoencoder.Training
             public Tensor Loss(SequenceBatch batch, int[] rows, int start, int count, Generator dropout)
                 => _network.Loss(batch, dropout, dropout is null ? 0 : _teacherStepDropout);
 
-            public void ZeroGrad() => _optimizer.zero_grad();
+            public void ZeroGrad() => _optimizer.ZeroGrad();
 
             public void Step(double gradientClipNorm)
             {
                 if (gradientClipNorm > 0)
                     nn.utils.clip_grad_norm_(_network.parameters(), gradientClipNorm);
-                _optimizer.step();
+                _optimizer.Step();
             }
 
             public void End()
