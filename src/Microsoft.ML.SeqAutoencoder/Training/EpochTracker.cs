@@ -87,6 +87,9 @@ namespace Microsoft.ML.SeqAutoencoder.Training
             /// <summary>Copies every tensor of <paramref name="module"/>'s state dict, overwriting the previous snapshot.</summary>
             public void Snapshot(nn.Module module)
             {
+                // The scope holds the temporaries (detach) until the native calls that read them are done: an unreachable
+                // TorchSharp object may be finalized during such a call (see Torch/ExplicitScalars).
+                using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
                 foreach (var (name, value) in module.state_dict())
                 {
@@ -100,6 +103,7 @@ namespace Microsoft.ML.SeqAutoencoder.Training
             /// <summary>Copies the snapshot back into <paramref name="module"/>.</summary>
             public void Restore(nn.Module module)
             {
+                using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
                 foreach (var (name, value) in module.state_dict())
                     value.copy_(_copies[name]);
