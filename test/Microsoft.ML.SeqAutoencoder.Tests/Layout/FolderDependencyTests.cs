@@ -75,10 +75,10 @@ namespace Microsoft.ML.SeqAutoencoder.Tests.Layout
             return slash < 0 ? "" : relative[..slash];
         }
 
-        private static string StripComments(string code)
+        internal static string StripComments(string code)
             => Regex.Replace(Regex.Replace(code, @"/\*.*?\*/", "", RegexOptions.Singleline), @"//[^\n]*", "");
 
-        private static string FindSource()
+        internal static string FindSource()
         {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
             {
