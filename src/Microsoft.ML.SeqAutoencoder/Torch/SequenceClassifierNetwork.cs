@@ -44,7 +44,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
 
         /// <summary>The head's weight (K × EncodingSize, row-major) and bias (K), for export.</summary>
         internal (float[] Weight, float[] Bias) HeadWeights()
-            => (head.weight.detach().contiguous().data<float>().ToArray(), head.bias.detach().contiguous().data<float>().ToArray());
+            => (ParameterValues.Of(head.weight), ParameterValues.Of(head.bias));
 
         /// <summary>The head's parameters.</summary>
         public IEnumerable<Parameter> HeadParameters() => head.parameters();

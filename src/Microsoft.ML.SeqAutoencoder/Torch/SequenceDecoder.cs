@@ -67,7 +67,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
 
         /// <summary>The LSTM layers and the output layer's weight (F × H, row-major) and bias (F), for export.</summary>
         internal (IReadOnlyList<LstmLayerWeights> Layers, float[] OutputWeight, float[] OutputBias) Weights()
-            => (lstm.Weights(), output.weight.detach().contiguous().data<float>().ToArray(), output.bias.detach().contiguous().data<float>().ToArray());
+            => (lstm.Weights(), ParameterValues.Of(output.weight), ParameterValues.Of(output.bias));
 
         protected override void Dispose(bool disposing)
         {

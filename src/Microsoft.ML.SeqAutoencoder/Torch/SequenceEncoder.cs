@@ -69,7 +69,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
         {
             var (center, scale) = Standardizer.Values();
             return new EncoderWeights(Shape.FeaturesPerStep, center, scale, _lstm.Weights(),
-                _projection?.weight.detach().contiguous().data<float>().ToArray(), _projection?.bias.detach().contiguous().data<float>().ToArray(),
+                _projection is null ? null : ParameterValues.Of(_projection.weight), _projection is null ? null : ParameterValues.Of(_projection.bias),
                 Shape.EncodingSize);
         }
 

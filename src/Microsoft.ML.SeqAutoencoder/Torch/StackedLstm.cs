@@ -40,7 +40,7 @@ namespace Microsoft.ML.SeqAutoencoder.Torch
             var result = new List<LstmLayerWeights>();
             foreach (LSTM layer in layers)
             {
-                var named = layer.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().contiguous().data<float>().ToArray());
+                var named = layer.named_parameters().ToDictionary(p => p.name, p => ParameterValues.Of(p.parameter));
                 int hidden = named["bias_hh_l0"].Length / 4;
                 result.Add(new LstmLayerWeights(named["weight_ih_l0"].Length / (4 * hidden), hidden,
                     named["weight_ih_l0"], named["weight_hh_l0"], named["bias_ih_l0"], named["bias_hh_l0"]));
