@@ -168,33 +168,18 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
             /// <summary>The next batch: kept by an earlier cursor of the view, or scored now (one cursor at a time) and offered.</summary>
             private float[][] NextBatch()
             {
-                if (++_batchNumber == 0)
-                    _cache.StartPass();
-                if (TryServeFromCache(out float[][] kept))
-                    return kept;
-                lock (_cache.ScoringLock(_batchNumber))
+                var batch = (Scores)_cache.Serve(++_batchNumber, ScoreColumns, () =>
                 {
-                    if (TryServeFromCache(out kept))
-                        return kept;
                     for (; _rowsToSkip > 0 && _ahead.MoveNext(); _rowsToSkip--)
                     {
                     }
                     _rowsToSkip = 0;
-                    float[][] scored = ScoreAhead();
-                    if (scored.Length > 0)
-                        _cache.Offer(_batchNumber, ScoreColumns, new Scores(scored));
-                    return scored;
-                }
-            }
-
-            private bool TryServeFromCache(out float[][] scores)
-            {
-                scores = _cache.TryGet(_batchNumber, ScoreColumns, out ScoredBatch batch) ? ((Scores)batch).Rows : null;
-                if (scores is null)
-                    return false;
-                // The look-ahead cursor stays where it is; it catches up if a later batch must be scored.
-                _rowsToSkip += scores.Length;
-                return true;
+                    return new Scores(ScoreAhead());
+                }, out bool kept);
+                // A kept batch leaves the look-ahead cursor where it is; it catches up if a later batch must be scored.
+                if (kept)
+                    _rowsToSkip += batch.Count;
+                return batch.Rows;
             }
 
             private float[][] ScoreAhead()

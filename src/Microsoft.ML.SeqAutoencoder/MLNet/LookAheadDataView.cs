@@ -153,34 +153,17 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
             /// <summary>Serves the next batch from the cache, or scores it (and offers it to the cache).</summary>
             private void NextBatch()
             {
-                var cache = _parent._cache;
-                if (++_batchNumber == 0)
-                    cache.StartPass();
                 _indexInBatch = 0;
-                if (TryServeFromCache())
-                    return;
-                _parent._host.CheckAlive();
-                // Cursors on several threads (a trainer's parallel passes) must not score the same batch side by side:
-                // one scores it and the others then find it in the cache.
-                lock (cache.ScoringLock(_batchNumber))
-                {
-                    if (!TryServeFromCache())
-                        Score();
-                }
+                _scored = _parent._cache.Serve(++_batchNumber, _activeAdded, Score, out bool kept);
+                // A kept batch leaves the look-ahead cursor where it is; it catches up if a later batch must be scored.
+                if (kept)
+                    _rowsToSkip += _scored.Count;
             }
 
-            private bool TryServeFromCache()
-            {
-                if (!_parent._cache.TryGet(_batchNumber, _activeAdded, out _scored))
-                    return false;
-                // The look-ahead cursor stays where it is; it catches up if a later batch must be scored.
-                _rowsToSkip += _scored.Count;
-                return true;
-            }
-
-            private void Score()
+            private ScoredBatch Score()
             {
                 var parent = _parent;
+                parent._host.CheckAlive();
                 if (_lookAhead is null)
                 {
                     _lookAhead = parent._source.GetRowCursor(new[] { parent._source.Schema[parent._inputIndex] });
@@ -191,10 +174,10 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
                     _batch.Skip(_lookAhead, _rowsToSkip);
                     _rowsToSkip = 0;
                 }
-                _scored = _batch.ScoreNext(_lookAhead);
-                if (_scored.Count == 0)
+                ScoredBatch scored = _batch.ScoreNext(_lookAhead);
+                if (scored.Count == 0)
                     throw parent._host.Except("The source view returned fewer rows on a second cursor than on the first: it must be re-readable in the same order.");
-                parent._cache.Offer(_batchNumber, _activeAdded, _scored);
+                return scored;
             }
 
             public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)

@@ -79,8 +79,34 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
         }
 
         /// <summary>
-        /// Called by a cursor before its first batch. A pass that starts after an earlier one outgrew the first pass's limit
-        /// lets the cache grow to the whole budget.
+        /// Batch <paramref name="number"/> for a cursor reading <paramref name="columns"/>: kept by an earlier cursor, or
+        /// made by <paramref name="score"/> and offered. Batch 0 starts the cursor's pass (<see cref="StartPass"/>).
+        /// Parallel cursors do not score the same batch side by side: the one at the frontier scores it under a lock and
+        /// the others then find it kept. <paramref name="kept"/> says the batch came from the cache (the caller's
+        /// look-ahead cursor then has its rows to skip before it scores again).
+        /// </summary>
+        public ScoredBatch Serve(int number, bool[] columns, Func<ScoredBatch> score, out bool kept)
+        {
+            if (number == 0)
+                StartPass();
+            kept = TryGet(number, columns, out ScoredBatch batch);
+            if (kept)
+                return batch;
+            lock (ScoringLock(number))
+            {
+                kept = TryGet(number, columns, out batch);
+                if (kept)
+                    return batch;
+                batch = score();
+                if (batch.Count > 0)
+                    Offer(number, columns, batch);
+                return batch;
+            }
+        }
+
+        /// <summary>
+        /// Starts a cursor's pass. A pass that starts after an earlier one outgrew the first pass's limit lets the cache
+        /// grow to the whole budget.
         /// </summary>
         public void StartPass()
         {
@@ -99,14 +125,14 @@ namespace Microsoft.ML.SeqAutoencoder.MLNet
         /// would keep, so parallel cursors score it once and the others find it kept; a cursor behind or past it, or on a
         /// cache that is not growing, scores on its own.
         /// </summary>
-        public object ScoringLock(int number)
+        private object ScoringLock(int number)
         {
             lock (_lock)
                 return _batches is not null && !_stopped && number == _batches.Count ? _frontier : new object();
         }
 
         /// <summary>Batch <paramref name="number"/>, when it is kept for columns that include <paramref name="columns"/>.</summary>
-        public bool TryGet(int number, bool[] columns, out ScoredBatch batch)
+        private bool TryGet(int number, bool[] columns, out ScoredBatch batch)
         {
             lock (_lock)
             {
